@@ -1,0 +1,1 @@
+print("veectordb-bench: not built yet")

@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+// Veector: a peer-to-peer network of personal-assistant nodes. See README.md and Docs/architecture.md.
+import PackageDescription
+
+/// System libraries from Debian (see Docs/architecture.md, "Floor 0").
+let systemLibraries: [Target] = [
+    .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CMiniUPnPc", pkgConfig: "miniupnpc", providers: [.apt(["libminiupnpc-dev"])]),
+]
+
+let package = Package(
+    name: "Veector",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "veenode", targets: ["veenode"]),
+        .executable(name: "veectordb-stress", targets: ["veectordb-stress"]),
+        .executable(name: "veectordb-bench", targets: ["veectordb-bench"]),
+        .library(name: "VeectorDB", targets: ["VeectorDB"]),
+        .library(name: "VeectorNode", targets: ["VeectorNode"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: systemLibraries + [
+        // Floor 0: checksums and CPU features in plain C, chosen at run time.
+        .target(name: "CVeectorSupport"),
+        .target(name: "VeectorCrypto", dependencies: ["CSodium"]),
+        .target(name: "ContentID", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "VeectorRuntime", dependencies: ["CVeectorSupport", "COpenBLAS"]),
+
+        // Floor 1: our embedded database.
+        .target(name: "VeectorDB", dependencies: ["CVeectorSupport", "CZstd", "VeectorCrypto", "ContentID"]),
+
+        // Floor 2: the running node.
+        .target(name: "VeectorNode", dependencies: [
+            "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Floor 3: programs.
+        .executableTarget(name: "veenode", dependencies: [
+            "VeectorNode", "VeectorRuntime",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "veectordb-stress", dependencies: ["VeectorDB"]),
+        .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB"], path: "Benchmarks/VeectorDBBench"),
+
+        // Tests.
+        .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),
+        .testTarget(name: "VeectorCryptoTests", dependencies: ["VeectorCrypto"]),
+        .testTarget(name: "ContentIDTests", dependencies: ["ContentID"]),
+        .testTarget(name: "VeectorRuntimeTests", dependencies: ["VeectorRuntime", "CVeectorSupport"]),
+        .testTarget(name: "VeectorDBTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorNodeTests", dependencies: ["VeectorNode", "VeectorTestSupport"]),
+    ]
+)

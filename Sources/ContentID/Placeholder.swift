@@ -1,0 +1,1 @@
+// ContentID — placeholder until the target's first real file lands.

@@ -1,0 +1,1 @@
+// VeectorCrypto — placeholder until the target's first real file lands.

@@ -1,0 +1,1 @@
+// VeectorDB — placeholder until the target's first real file lands.

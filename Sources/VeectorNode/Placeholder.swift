@@ -1,0 +1,1 @@
+// VeectorNode — placeholder until the target's first real file lands.

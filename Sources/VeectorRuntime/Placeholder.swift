@@ -1,0 +1,1 @@
+// VeectorRuntime — placeholder until the target's first real file lands.

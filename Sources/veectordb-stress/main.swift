@@ -1,0 +1,1 @@
+print("veectordb-stress: not built yet")

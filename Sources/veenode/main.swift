@@ -1,0 +1,1 @@
+print("veenode: not built yet")
