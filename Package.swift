@@ -33,7 +33,10 @@ let package = Package(
         .target(name: "VeectorRuntime", dependencies: ["CVeectorSupport", "COpenBLAS"]),
 
         // Floor 1: our embedded database.
-        .target(name: "VeectorDB", dependencies: ["CVeectorSupport", "CZstd", "VeectorCrypto", "ContentID"]),
+        .target(name: "VeectorDB", dependencies: [
+            "CVeectorSupport", "CZstd", "VeectorCrypto", "ContentID",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
 
         // Floor 2: the running node.
         .target(name: "VeectorNode", dependencies: [

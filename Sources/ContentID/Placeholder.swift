@@ -1,1 +1,0 @@
-// ContentID — placeholder until the target's first real file lands.

@@ -1,1 +1,0 @@
-// VeectorCrypto — placeholder until the target's first real file lands.

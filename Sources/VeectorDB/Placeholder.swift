@@ -1,1 +1,0 @@
-// VeectorDB — placeholder until the target's first real file lands.

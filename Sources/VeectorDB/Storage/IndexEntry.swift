@@ -1,0 +1,92 @@
+import Crypto
+
+/// Where one version of one record lives, and what it is: the unit of VeectorDB's index.
+public struct IndexEntry: Sendable, Equatable {
+    /// What the record does (put, delete, purge).
+    public var kind: RecordKind
+    /// Bit 0: the value is 64-byte aligned in its segment (memory-mappable).
+    public var flags: UInt8
+    /// The version number of this key (1, 2, 3… per key).
+    public var version: UInt64
+    /// The segment file that holds it.
+    public var segment: UInt64
+    /// Where the record starts in the segment.
+    public var recordOffset: UInt64
+    /// Where the value starts, relative to the record.
+    public var valueOffset: UInt32
+    /// The value's length in bytes.
+    public var valueLength: UInt32
+    /// The digest sync compares.
+    public var versionHash: VersionHash
+
+    /// Whether this version marks the key deleted (delete or purge).
+    public var isDeletion: Bool { kind != .put }
+    /// Whether the value is 64-byte aligned in its segment file.
+    public var isAligned: Bool { flags & RecordHeader.flagAligned != 0 }
+}
+
+extension VersionHash {
+    /// Computes the version hash of a record (see `VersionHash`).
+    static func compute(collection: [UInt8], key: [UInt8], version: UInt64, kind: RecordKind,
+                        value: UnsafeRawBufferPointer) -> VersionHash {
+        var sha = SHA256()
+        sha.update(data: collection)
+        sha.update(data: [0])
+        sha.update(data: key)
+        withUnsafeBytes(of: version.littleEndian) { sha.update(bufferPointer: $0) }
+        sha.update(data: [kind.rawValue])
+        sha.update(bufferPointer: value)
+        let digest = sha.finalize()
+        var result = VersionHash.zero
+        digest.withUnsafeBytes { d in
+            withUnsafeMutableBytes(of: &result.bytes) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: d[0..<16])) }
+        }
+        return result
+    }
+}
+
+/// The key the index sorts by: `[collection length][collection bytes][key bytes]`, compared bytewise,
+/// so every collection's keys are contiguous and in key order.
+struct CompositeKey: Hashable, Comparable, Sendable {
+    var bytes: [UInt8]
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    init(collection: [UInt8], key: [UInt8]) {
+        var b = [UInt8]()
+        b.reserveCapacity(1 + collection.count + key.count)
+        b.append(UInt8(collection.count))
+        b.append(contentsOf: collection)
+        b.append(contentsOf: key)
+        bytes = b
+    }
+
+    /// The prefix shared by every key of `collection`.
+    static func prefix(collection: [UInt8]) -> [UInt8] { [UInt8(collection.count)] + collection }
+
+    var collectionLength: Int { Int(bytes[0]) }
+    var collection: ArraySlice<UInt8> { bytes[1..<(1 + collectionLength)] }
+    var key: ArraySlice<UInt8> { bytes[(1 + collectionLength)...] }
+
+    static func < (a: CompositeKey, b: CompositeKey) -> Bool { compareBytes(a.bytes, b.bytes) < 0 }
+}
+
+/// Lexicographic comparison of two byte strings: negative, zero or positive.
+@inlinable func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let n = min(a.count, b.count)
+    if n > 0 {
+        let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+        if c != 0 { return Int(c) }
+    }
+    return a.count - b.count
+}
+
+@inlinable func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in compareBytes(pa, pb) } }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,1 +1,0 @@
-// VeectorRuntime — placeholder until the target's first real file lands.
