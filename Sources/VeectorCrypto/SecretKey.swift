@@ -27,14 +27,17 @@ public final class SecretKey: @unchecked Sendable {
     /// an array. For VeectorCrypto and its neighbours in this package (key derivation, unwrapping).
     package init<E: Error>(count: Int, fill: (UnsafeMutableRawBufferPointer) throws(E) -> Void) throws(E) {
         Sodium.ensureInitialized()
-        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
-        storage.initializeMemory(as: UInt8.self, repeating: 0)
+        // Filled before `storage` is set: if `fill` throws, no property is initialised, so
+        // `deinit` does not run and the buffer is wiped and freed here exactly once.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+        buffer.initializeMemory(as: UInt8.self, repeating: 0)
         do {
-            try fill(storage)
+            try fill(buffer)
         } catch {
-            Self.wipe(storage)
+            Self.wipe(buffer)
             throw error
         }
+        storage = buffer
     }
 
     /// A new key from the operating system's secure random source.
