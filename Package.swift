@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "veectordb-stress", dependencies: ["VeectorDB"]),
-        .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB"], path: "Benchmarks/VeectorDBBench"),
+        .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB", "ContentID"], path: "Benchmarks/VeectorDBBench"),
 
         // Tests.
         .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),
@@ -60,5 +60,7 @@ let package = Package(
         .testTarget(name: "VeectorRuntimeTests", dependencies: ["VeectorRuntime", "CVeectorSupport"]),
         .testTarget(name: "VeectorDBTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorNodeTests", dependencies: ["VeectorNode", "VeectorTestSupport"]),
+        // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
+        .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
     ]
 )
