@@ -120,12 +120,23 @@ extension Database {
 
             let start = activeEnd
             do throws(StorageError) {
+                let end = start + UInt64(w.bytes.count)
+                if end > activeAllocated {
+                    // Zero-fill ahead in 1 MiB steps: one metadata flush per step instead of per commit.
+                    let target = (end + Self.preallocationStep - 1) / Self.preallocationStep * Self.preallocationStep
+                    let zeroStart = max(activeAllocated, end)
+                    if target > zeroStart {
+                        try active.file.write([UInt8](repeating: 0, count: Int(target - zeroStart)), at: zeroStart)
+                    }
+                    activeAllocated = target
+                }
                 try active.file.write(w.bytes, at: start)
                 if options.durableCommits { try active.file.syncData() }
             } catch {
                 // Take the partial batch back out so the next commit starts on a clean tail.
                 do {
                     try active.file.truncate(to: start)
+                    activeAllocated = start
                 } catch let truncateError {
                     state.write { failure = "\(truncateError)" }
                 }
@@ -151,8 +162,20 @@ extension Database {
         }
     }
 
+    /// Zero-filled space is allocated ahead of the log's end in steps of this many bytes.
+    static var preallocationStep: UInt64 { 1 << 20 }
+
+    /// Cuts the zero-filled space after the active segment's last record (before sealing it).
+    func trimActiveSegment() throws(StorageError) {
+        guard activeAllocated > activeEnd else { return }
+        try active.file.truncate(to: activeEnd)
+        try active.file.syncAll()
+        activeAllocated = activeEnd
+    }
+
     /// Starts a new segment: create and fsync the file, then name it in a new manifest.
     func rollSegment() throws(StorageError) {
+        try trimActiveSegment()
         let number = manifest.nextFileNumber
         let file = try PosixFile(path: path + "/" + Manifest.segmentName(number), create: true)
         try FileSystem.syncDirectory(path)
@@ -168,6 +191,7 @@ extension Database {
             readers[number] = reader
             active = reader
             activeEnd = 0
+            activeAllocated = 0
         }
         old.remap()
     }

@@ -29,6 +29,9 @@ public final class Database: @unchecked Sendable {
     var readers: [UInt64: SegmentReader] = [:]
     var active: SegmentReader
     var activeEnd: UInt64
+    /// Bytes of the active segment already allocated on disk (zero-filled ahead of `activeEnd`), so
+    /// that most commits overwrite allocated blocks and fdatasync has no file metadata to flush.
+    var activeAllocated: UInt64 = 0
     var nextTxnID: UInt64
     var failure: String?
     var isClosed = false
@@ -147,11 +150,15 @@ public final class Database: @unchecked Sendable {
                 }
                 recovery.damage += assembler.incomplete.filter { $0.offset < goodEnd }
                 if goodEnd < size {
+                    // Zero-filled space past the log's end is preallocation, not lost data.
+                    let tail = bytes[Int(goodEnd - from)...]
+                    let lastNonZero = tail.lastIndex { $0 != 0 }.map { UInt64($0 + 1) + from } ?? goodEnd
                     try reader.file.truncate(to: goodEnd)
                     try reader.file.syncAll()
-                    recovery.truncatedBytes += size - goodEnd
+                    recovery.truncatedBytes += lastNonZero - goodEnd
                 }
                 activeEnd = goodEnd
+                activeAllocated = goodEnd
             } else {
                 recovery.damage += assembler.incomplete
                 if !assembler.trailing.isEmpty, let firstOp = assembler.trailing.first {
@@ -184,6 +191,7 @@ public final class Database: @unchecked Sendable {
         try withLeadership { () throws(StorageError) in
             guard !isClosed else { return }
             if failure == nil && !memtable.isEmpty && !isCompacting { try writeCheckpoint() }
+            if failure == nil { try trimActiveSegment() }
             state.write { isClosed = true }
             directoryLock.release()
         }
@@ -195,7 +203,7 @@ public final class Database: @unchecked Sendable {
             let bytes = manifest.segments.reduce(UInt64(0)) { $0 + ((try? readers[$1]?.file.size()) ?? 0) ?? 0 }
             return DatabaseStatistics(segments: manifest.segments.count, segmentBytes: bytes,
                                       checkpointEntries: index?.entryCount ?? 0, memtableEntries: memtable.entryCount,
-                                      lastTxnID: nextTxnID - 1)
+                                      lastTxnID: nextTxnID - 1, activeSegment: active.number, activeSegmentEnd: activeEnd)
         }
     }
 }

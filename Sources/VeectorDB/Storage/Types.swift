@@ -161,4 +161,7 @@ public struct DatabaseStatistics: Sendable, Codable, Equatable {
     public var memtableEntries: Int
     /// The last committed transaction.
     public var lastTxnID: UInt64
+    /// The active segment's number and where its last record ends.
+    public var activeSegment: UInt64
+    public var activeSegmentEnd: UInt64
 }
