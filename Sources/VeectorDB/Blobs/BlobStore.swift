@@ -1,4 +1,5 @@
 import ContentID
+import Dispatch
 
 /// Content-addressed storage of byte strings on top of `Database`.
 ///
@@ -37,24 +38,12 @@ public struct BlobStore: Sendable {
     // MARK: Chunks
 
     /// Adds one chunk to `transaction` unless it is already stored; returns its CID.
-    /// `compress` tries zstd and keeps the result only if it is smaller.
+    /// `compress` tries zstd (on a sample first) and keeps the result only if it is clearly smaller.
     @discardableResult
     public func stageChunk(_ bytes: UnsafeRawBufferPointer, compress: Bool, into transaction: inout Transaction) -> CID {
-        let cid = CID.sha256(of: bytes)
-        guard database.latest(Self.chunks, cid.bytes)?.kind != .put else { return cid }
-        var value: [UInt8]
-        if compress, bytes.count >= 64 {
-            let packed = Zstd.compress(bytes)
-            if packed.count < bytes.count - bytes.count / 32 {
-                value = [1] + packed
-            } else {
-                value = [0] + Array(bytes)
-            }
-        } else {
-            value = [0] + Array(bytes)
-        }
-        transaction.put(Self.chunks, cid.bytes, value)
-        return cid
+        let prepared = prepareChunk(bytes, compress: compress)
+        stage(prepared, into: &transaction)
+        return prepared.cid
     }
 
     /// Adds one chunk given as an array.
@@ -63,22 +52,76 @@ public struct BlobStore: Sendable {
         bytes.withUnsafeBytes { stageChunk($0, compress: compress, into: &transaction) }
     }
 
-    /// Reads a chunk and checks it against its CID.
-    public func chunk(_ cid: CID, expectedLength: Int? = nil) throws(BlobError) -> [UInt8] {
-        let record: Record?
-        do { record = try database.get(Self.chunks, cid.bytes) } catch { throw .storage(error) }
-        guard let record, let encoding = record.value.first else { throw .notFound(cid) }
-        let payload = Array(record.value.dropFirst())
-        let bytes: [UInt8]
-        switch encoding {
-        case 0: bytes = payload
-        case 1:
-            guard let expectedLength else { throw .corrupt("compressed chunk \(cid) read without its length") }
-            bytes = try Zstd.decompress(payload, expectedSize: expectedLength)
-        default: throw .corrupt("chunk \(cid) has unknown encoding \(encoding)")
+    /// A chunk hashed (and maybe compressed), ready to stage: the CPU-heavy part, which can run on
+    /// any thread.
+    struct PreparedChunk: Sendable {
+        var cid: CID
+        var length: Int
+        /// nil when the chunk is already stored.
+        var value: [UInt8]?
+        var compressed = false
+        var digest: ValueDigest?
+    }
+
+    func prepareChunk(_ bytes: UnsafeRawBufferPointer, compress: Bool) -> PreparedChunk {
+        let cid = CID.sha256(of: bytes)
+        guard !hasChunk(cid) else { return PreparedChunk(cid: cid, length: bytes.count, value: nil) }
+        if compress, bytes.count >= 256, Self.worthCompressing(bytes) {
+            let packed = Zstd.compress(bytes)
+            if packed.count < bytes.count - bytes.count / 16 {
+                return PreparedChunk(cid: cid, length: bytes.count, value: packed, compressed: true, digest: ValueDigest(of: packed))
+            }
         }
-        guard CID.sha256(of: bytes) == cid else { throw .corrupt("chunk \(cid) does not match its content ID") }
-        return bytes
+        // Stored as is: the chunk's CID digest is the SHA-256 of the stored value, so reuse it.
+        return PreparedChunk(cid: cid, length: bytes.count, value: Array(bytes), digest: ValueDigest(sha256: cid.sha256Digest!))
+    }
+
+    func stage(_ chunk: PreparedChunk, into transaction: inout Transaction) {
+        guard let value = chunk.value else { return }
+        transaction.put(Self.chunks, chunk.cid.bytes, value, compressed: chunk.compressed, valueDigest: chunk.digest)
+    }
+
+    /// Compresses a 4 KiB sample first: incompressible data (already compressed, encrypted,
+    /// random) is detected for a fraction of the cost of compressing it all.
+    static func worthCompressing(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let sample = UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, 4096)])
+        return Zstd.compress(sample, level: 1).count < sample.count * 15 / 16
+    }
+
+    /// Reads a chunk (its record checksums verified; with `verify`, also its SHA-256 against the CID).
+    public func chunk(_ cid: CID, expectedLength: Int? = nil, verify: Bool = false) throws(BlobError) -> [UInt8] {
+        var out: [UInt8] = []
+        try appendChunk(cid, expectedLength: expectedLength, verify: verify, to: &out)
+        return out
+    }
+
+    /// Appends a chunk's bytes to `out` without intermediate copies.
+    func appendChunk(_ cid: CID, expectedLength: Int?, verify: Bool, to out: inout [UInt8]) throws(BlobError) {
+        let start = out.count
+        let result: Result<Void, BlobError>?
+        do throws(StorageError) {
+            result = try database.withValue(Self.chunks, cid.bytes) { entry, value -> Result<Void, BlobError> in
+                if entry.isCompressed {
+                    guard let expectedLength else { return .failure(.corrupt("compressed chunk \(cid) read without its length")) }
+                    switch Result(catching: { () throws(BlobError) in try Zstd.decompress(Array(value), expectedSize: expectedLength) }) {
+                    case let .success(bytes): out += bytes
+                    case let .failure(error): return .failure(error)
+                    }
+                } else {
+                    out.append(contentsOf: value)
+                }
+                return .success(())
+            }
+        } catch { throw .storage(error) }
+        guard let result else { throw .notFound(cid) }
+        try result.get()
+        if let expectedLength, out.count - start != expectedLength {
+            throw .corrupt("chunk \(cid) has \(out.count - start) bytes, its blob says \(expectedLength)")
+        }
+        if verify {
+            let ok = out.withUnsafeBytes { CID.sha256(of: UnsafeRawBufferPointer(rebasing: $0[start...])) == cid }
+            guard ok else { throw .corrupt("chunk \(cid) does not match its content ID") }
+        }
     }
 
     /// Whether a chunk is stored.
@@ -92,23 +135,36 @@ public struct BlobStore: Sendable {
         try blobErrors { try bytes.withUnsafeBytes { try put($0, layout: layout) } }
     }
 
-    /// Stores the bytes in `buffer` and returns their CID.
+    /// Stores the bytes in `buffer` and returns their CID. The whole-blob hash and the chunking
+    /// run on two threads at once.
     @discardableResult
     public func put(_ buffer: UnsafeRawBufferPointer, layout: Layout = .chunked(compress: true)) throws(BlobError) -> CID {
-        let cid = CID.sha256(of: buffer)
-        if database.latest(Self.manifests, cid.bytes)?.kind == .put {
-            return cid
-        }
         var txn = Transaction()
         var manifest = BlobManifest(length: UInt64(buffer.count), layout: layout == .aligned ? .aligned : .chunked, chunks: [])
+        var cid: CID
         switch layout {
         case .aligned:
-            txn.put(Self.alignedData, cid.bytes, Array(buffer), aligned: true)
+            cid = CID.sha256(of: buffer)
+            if contains(cid) { return cid }
+            txn.put(Self.alignedData, cid.bytes, Array(buffer), aligned: true, valueDigest: ValueDigest(sha256: cid.sha256Digest!))
         case let .chunked(compress):
-            for range in chunker.chunkBoundaries(buffer) {
-                let piece = UnsafeRawBufferPointer(rebasing: buffer[range])
-                let chunkCID = stageChunk(piece, compress: compress, into: &txn)
-                manifest.chunks.append(.init(cid: chunkCID, length: UInt32(range.count)))
+            let whole = UnsafeSendableBox<CID?>(nil)
+            let prepared = UnsafeSendableBox<[PreparedChunk]>([])
+            let base = UnsafeSendableBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 {
+                    whole.value = CID.sha256(of: base.value)
+                } else {
+                    prepared.value = chunker.chunkBoundaries(base.value).map {
+                        prepareChunk(UnsafeRawBufferPointer(rebasing: base.value[$0]), compress: compress)
+                    }
+                }
+            }
+            cid = whole.value!
+            if contains(cid) { return cid }
+            for chunk in prepared.value {
+                stage(chunk, into: &txn)
+                manifest.chunks.append(.init(cid: chunk.cid, length: UInt32(chunk.length)))
             }
         }
         txn.put(Self.manifests, cid.bytes, manifest.encode())
@@ -116,8 +172,9 @@ public struct BlobStore: Sendable {
         return cid
     }
 
-    /// Reads a whole blob, verifying every chunk and the whole against their CIDs.
-    public func get(_ cid: CID) throws(BlobError) -> [UInt8] {
+    /// Reads a whole blob. Every record is checksummed on the way; `verify` also recomputes the
+    /// SHA-256 of the whole against the CID (for bytes that came from elsewhere, or paranoia).
+    public func get(_ cid: CID, verify: Bool = false) throws(BlobError) -> [UInt8] {
         let manifest = try self.manifest(cid)
         var out: [UInt8] = []
         switch manifest.layout {
@@ -128,11 +185,12 @@ public struct BlobStore: Sendable {
             out = record.value
         case .chunked:
             out.reserveCapacity(Int(manifest.length))
-            for c in manifest.chunks { out += try chunk(c.cid, expectedLength: Int(c.length)) }
+            for c in manifest.chunks { try appendChunk(c.cid, expectedLength: Int(c.length), verify: false, to: &out) }
         }
-        guard out.count == Int(manifest.length), CID.sha256(of: out) == cid else {
-            throw .corrupt("blob \(cid) does not match its content ID")
+        guard out.count == Int(manifest.length) else {
+            throw .corrupt("blob \(cid) has \(out.count) bytes, its manifest says \(manifest.length)")
         }
+        if verify, CID.sha256(of: out) != cid { throw .corrupt("blob \(cid) does not match its content ID") }
         return out
     }
 
@@ -153,6 +211,12 @@ public struct BlobStore: Sendable {
         guard let record else { throw .notFound(cid) }
         return try BlobManifest.decode(record.value)
     }
+}
+
+/// Lets two threads of `concurrentPerform` each fill their own slot (they never touch the same one).
+final class UnsafeSendableBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// How a blob is stored: its length, layout and (for chunked blobs) its chunks in order.

@@ -96,11 +96,11 @@ extension Database {
                     batchVersions[ck] = version
                     let recordOffset = activeEnd + UInt64(w.bytes.count)
                     var header = op.value.withUnsafeBytes { value in
-                        RecordHeader(kind: op.kind, flags: op.aligned ? RecordHeader.flagAligned : 0,
+                        RecordHeader(kind: op.kind, flags: (op.aligned ? RecordHeader.flagAligned : 0) | (op.compressed ? RecordHeader.flagCompressed : 0),
                                      collectionLength: UInt8(collection.count), keyLength: UInt16(op.key.count),
                                      valueLength: UInt32(op.value.count), valueCRC: CRC32C.checksum(value),
                                      txnID: txnID, version: version, opIndex: UInt32(i),
-                                     versionHash: .compute(collection: collection, key: op.key, version: version, kind: op.kind, value: value))
+                                     versionHash: .compute(collection: collection, key: op.key, version: version, kind: op.kind, valueDigest: op.valueDigest))
                     }
                     header.encode(into: &w, collection: collection, key: op.key, fileOffset: recordOffset)
                     w.raw(op.value)

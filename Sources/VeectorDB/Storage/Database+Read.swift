@@ -114,9 +114,16 @@ extension Database {
     }
 
     func readValue(_ entry: IndexEntry, _ reader: SegmentReader) throws(StorageError) -> [UInt8] {
+        try withVerifiedValue(entry, reader) { Array($0) }
+    }
+
+    /// Calls `body` with a view of the value (mapped or read once), after checking the record's
+    /// header and value checksums. The view is valid only inside `body`.
+    func withVerifiedValue<R>(_ entry: IndexEntry, _ reader: SegmentReader,
+                              _ body: (UnsafeRawBufferPointer) -> R) throws(StorageError) -> R {
         let total = Int(entry.valueOffset) + Int(entry.valueLength)
-        do {
-            return try reader.withBytes(at: entry.recordOffset, count: total) { b throws(StorageError) -> [UInt8] in
+        return try storageErrors {
+            try reader.withBytes(at: entry.recordOffset, count: total) { b throws -> R in
                 guard let h = RecordHeader.decode(b), h.checkedLength + 8 <= b.count,
                       CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[8..<(8 + h.checkedLength)])) == h.headerCRC,
                       h.version == entry.version, h.valueLength == entry.valueLength else {
@@ -126,13 +133,23 @@ extension Database {
                 guard CRC32C.checksum(value) == h.valueCRC else {
                     throw StorageError.damagedRecord(segment: entry.segment, offset: entry.recordOffset, reason: "value checksum mismatch")
                 }
-                return Array(value)
+                return body(value)
             }
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw .damagedRecord(segment: entry.segment, offset: entry.recordOffset, reason: "\(error)")
         }
+    }
+
+    /// Calls `body` with the newest value of `key` without copying it (checksums verified first);
+    /// returns nil if the key is absent or deleted. The view is valid only inside `body`.
+    public func withValue<R>(_ collection: String, _ key: [UInt8],
+                             _ body: (IndexEntry, UnsafeRawBufferPointer) -> R) throws(StorageError) -> R? {
+        let ck = CompositeKey(collection: Array(collection.utf8), key: key)
+        let found: (IndexEntry, SegmentReader)? = try state.read { () throws(StorageError) in
+            try checkOpen()
+            guard let e = latestEntry(ck), !e.isDeletion else { return nil }
+            return (e, readers[e.segment]!)
+        }
+        guard let (entry, reader) = found else { return nil }
+        return try withVerifiedValue(entry, reader) { body(entry, $0) }
     }
 
     /// The newest version of every key in `range` of `collection`, in key order.

@@ -23,19 +23,45 @@ public struct IndexEntry: Sendable, Equatable {
     public var isDeletion: Bool { kind != .put }
     /// Whether the value is 64-byte aligned in its segment file.
     public var isAligned: Bool { flags & RecordHeader.flagAligned != 0 }
+    /// Whether the application marked the value compressed.
+    public var isCompressed: Bool { flags & RecordHeader.flagCompressed != 0 }
+}
+
+/// The SHA-256 digest of a record's value, computed when the operation is staged (in the writer's
+/// own thread, not the commit leader's) or supplied by a caller that already has it.
+public struct ValueDigest: Sendable, Equatable {
+    /// The 32 digest bytes.
+    public let bytes: [UInt8]
+
+    /// Wraps a SHA-256 digest the caller computed (it must be SHA-256 of exactly the value).
+    public init(sha256 bytes: [UInt8]) {
+        precondition(bytes.count == 32, "a SHA-256 digest has 32 bytes")
+        self.bytes = bytes
+    }
+
+    /// Hashes `value`.
+    public init(of value: UnsafeRawBufferPointer) {
+        bytes = Array(SHA256.hash(data: value))
+    }
+
+    /// Hashes `value`.
+    public init(of value: [UInt8]) {
+        bytes = value.withUnsafeBytes { Array(SHA256.hash(data: $0)) }
+    }
 }
 
 extension VersionHash {
-    /// Computes the version hash of a record (see `VersionHash`).
+    /// Computes the version hash of a record: the first 16 bytes of
+    /// SHA-256(collection ‖ 0x00 ‖ key ‖ version (u64 LE) ‖ kind ‖ SHA-256(value)).
     static func compute(collection: [UInt8], key: [UInt8], version: UInt64, kind: RecordKind,
-                        value: UnsafeRawBufferPointer) -> VersionHash {
+                        valueDigest: ValueDigest) -> VersionHash {
         var sha = SHA256()
         sha.update(data: collection)
         sha.update(data: [0])
         sha.update(data: key)
         withUnsafeBytes(of: version.littleEndian) { sha.update(bufferPointer: $0) }
         sha.update(data: [kind.rawValue])
-        sha.update(bufferPointer: value)
+        sha.update(data: valueDigest.bytes)
         let digest = sha.finalize()
         var result = VersionHash.zero
         digest.withUnsafeBytes { d in

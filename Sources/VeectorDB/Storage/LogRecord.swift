@@ -16,6 +16,7 @@ public enum RecordKind: UInt8, Sendable, Codable {
 /// ```
 ///  0 u32 magic "VDBR"          4 u32 headerCRC (CRC-32C of bytes 8..<64+collection+key)
 ///  8 u8  kind                  9 u8  flags (bit 0: value is 64-byte aligned in the file)
+///        (bit 1: the application marked the value zstd-compressed)
 /// 10 u8  collectionLength     11 u8  reserved (0)
 /// 12 u16 keyLength            14 u16 padLength (zeros between key and value)
 /// 16 u32 valueLength          20 u32 valueCRC (CRC-32C of the value; for commit: of the ops' header CRCs)
@@ -28,6 +29,7 @@ struct RecordHeader: Equatable {
     static let magic: UInt32 = 0x5242_4456 // "VDBR" read as little-endian
     static let alignment = 64
     static let flagAligned: UInt8 = 1
+    static let flagCompressed: UInt8 = 2
 
     var headerCRC: UInt32 = 0
     var kind: RecordKind
@@ -88,7 +90,7 @@ struct RecordHeader: Equatable {
 }
 
 /// A 16-byte digest identifying one version of one record: the first 16 bytes of
-/// SHA-256(collection ‖ 0x00 ‖ key ‖ version (u64 LE) ‖ kind ‖ value). Sync compares these.
+/// SHA-256(collection ‖ 0x00 ‖ key ‖ version (u64 LE) ‖ kind ‖ SHA-256(value)). Sync compares these.
 public struct VersionHash: Hashable, Sendable, CustomStringConvertible {
     /// The digest bytes.
     public var bytes: (UInt64, UInt64)

@@ -76,6 +76,11 @@ public struct WriteOperation: Sendable {
     public var value: [UInt8]
     /// Store the value at a 64-byte aligned file offset so it can be memory-mapped in place.
     public var aligned: Bool
+    /// An application flag stored with the record: the value is zstd-compressed (VeectorDB does
+    /// not interpret it; the blob store does).
+    public var compressed: Bool
+    /// SHA-256 of the value (computed when staged).
+    public var valueDigest: ValueDigest
 }
 
 /// A set of writes that become visible together or not at all.
@@ -86,20 +91,28 @@ public struct Transaction: Sendable {
     /// An empty transaction.
     public init() {}
 
-    /// Writes a new version of `key` in `collection`.
-    public mutating func put(_ collection: String, _ key: [UInt8], _ value: [UInt8], aligned: Bool = false) {
-        operations.append(WriteOperation(kind: .put, collection: collection, key: key, value: value, aligned: aligned))
+    /// Writes a new version of `key` in `collection`. `aligned` stores the value at a 64-byte file
+    /// offset (memory-mappable); `compressed` is an application flag kept with the record;
+    /// `valueDigest` may pass SHA-256(value) when the caller already has it.
+    public mutating func put(_ collection: String, _ key: [UInt8], _ value: [UInt8], aligned: Bool = false,
+                             compressed: Bool = false, valueDigest: ValueDigest? = nil) {
+        operations.append(WriteOperation(kind: .put, collection: collection, key: key, value: value, aligned: aligned,
+                                         compressed: compressed, valueDigest: valueDigest ?? ValueDigest(of: value)))
     }
 
     /// Marks `key` deleted (its history stays until the collection's policy drops it).
     public mutating func delete(_ collection: String, _ key: [UInt8]) {
-        operations.append(WriteOperation(kind: .delete, collection: collection, key: key, value: [], aligned: false))
+        operations.append(WriteOperation(kind: .delete, collection: collection, key: key, value: [], aligned: false,
+                                         compressed: false, valueDigest: Self.emptyDigest))
     }
 
     /// Marks `key` for removal with all its versions at the next compaction.
     public mutating func purge(_ collection: String, _ key: [UInt8]) {
-        operations.append(WriteOperation(kind: .purge, collection: collection, key: key, value: [], aligned: false))
+        operations.append(WriteOperation(kind: .purge, collection: collection, key: key, value: [], aligned: false,
+                                         compressed: false, valueDigest: Self.emptyDigest))
     }
+
+    static let emptyDigest = ValueDigest(of: [UInt8]())
 
     /// Whether there is nothing to write.
     public var isEmpty: Bool { operations.isEmpty }
