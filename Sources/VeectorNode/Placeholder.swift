@@ -1,1 +1,0 @@
-// VeectorNode — placeholder until the target's first real file lands.

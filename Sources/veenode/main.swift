@@ -1,1 +1,0 @@
-print("veenode: not built yet")
