@@ -162,8 +162,10 @@ public struct BlobStore: Sendable {
             }
             cid = whole.value!
             if contains(cid) { return cid }
+            var staged = Set<CID>()
             for chunk in prepared.value {
-                stage(chunk, into: &txn)
+                // A chunk repeated inside this blob is stored once.
+                if staged.insert(chunk.cid).inserted { stage(chunk, into: &txn) }
                 manifest.chunks.append(.init(cid: chunk.cid, length: UInt32(chunk.length)))
             }
         }

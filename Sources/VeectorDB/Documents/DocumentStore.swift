@@ -94,6 +94,7 @@ public struct DocumentStore: Sendable {
         }
         var txn = leading
         var staged = 0
+        var stagedHere = Set<CID>()
         var cids: [CID] = []
         var metaChunks: [DocumentMetadata.Chunk] = []
         let total = UInt64(content.count)
@@ -102,7 +103,7 @@ public struct DocumentStore: Sendable {
         for range in blobs.chunker.chunkBoundaries(content) {
             let plain = UnsafeRawBufferPointer(rebasing: content[range])
             let tag = GenericHash.hash(plain, outputLength: 16, key: tagKey).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-            if let cid = reusable[tag], blobs.hasChunk(cid) {
+            if let cid = reusable[tag], stagedHere.contains(cid) || blobs.hasChunk(cid) {
                 cids.append(cid)
             } else {
                 // Compress (when it helps), then seal: [u8 encoding] ‖ payload.
@@ -115,6 +116,9 @@ public struct DocumentStore: Sendable {
                 let sealed = AEAD.seal(inner, key: docKey, additionalData: chunkAD)
                 let cid = blobs.stageChunk(sealed, compress: false, into: &txn)
                 cids.append(cid)
+                // A chunk repeated inside this content is stored once.
+                reusable[tag] = cid
+                stagedHere.insert(cid)
                 staged += sealed.count
                 if staged >= Self.bytesPerTransaction {
                     do { try database.commit(txn) } catch { throw .storage(error) }

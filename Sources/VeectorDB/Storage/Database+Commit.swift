@@ -23,6 +23,7 @@ extension Database {
         for op in transaction.operations {
             let c = op.collection.utf8.count
             guard c >= 1 && c <= 255 else { throw .invalidArgument("collection names are 1–255 bytes (got \(c): '\(op.collection)')") }
+            guard !op.collection.utf8.contains(0) else { throw .invalidArgument("collection names cannot contain a NUL byte") }
             guard op.key.count <= Int(UInt16.max) else { throw .invalidArgument("keys are at most 65,535 bytes (got \(op.key.count))") }
             guard op.value.count <= Int(UInt32.max) - 4096 else { throw .invalidArgument("values are at most 4 GiB (got \(op.value.count) bytes)") }
         }
@@ -111,8 +112,10 @@ extension Database {
                                                   valueLength: header.valueLength, versionHash: header.versionHash)))
                     versions.append(version)
                 }
+                // The distance back to the batch's start lets recovery tell a torn final batch from old damage.
                 var commit = RecordHeader(kind: .commit, collectionLength: 0, keyLength: 0, valueLength: 0, valueCRC: opCRCs,
-                                          txnID: txnID, version: 0, opIndex: UInt32(p.operations.count), versionHash: .zero)
+                                          txnID: txnID, version: 0, opIndex: UInt32(p.operations.count),
+                                          batchDistance: UInt32(clamping: w.bytes.count), versionHash: .zero)
                 commit.encode(into: &w, collection: [], key: [], fileOffset: activeEnd + UInt64(w.bytes.count))
                 receipts.append(CommitReceipt(txnID: txnID, versions: versions))
                 txnID += 1

@@ -129,6 +129,7 @@ struct CompactionWriter {
     private var bufferStart: UInt64 = 0
     private var opsInGroup: UInt32 = 0
     private var groupCRC: UInt32 = 0
+    private var groupStart: UInt64 = 0
 
     init(database: Database) { self.database = database }
 
@@ -155,6 +156,7 @@ struct CompactionWriter {
                                   valueCRC: old?.valueCRC ?? 0, txnID: 0, version: entry.version,
                                   opIndex: opsInGroup, versionHash: entry.versionHash)
         let recordOffset = offset
+        if opsInGroup == 0 { groupStart = offset }
         let before = buffer.bytes.count
         header.encode(into: &buffer, collection: collection, key: key, fileOffset: recordOffset)
         buffer.raw(value)
@@ -173,7 +175,8 @@ struct CompactionWriter {
     private mutating func closeGroup() {
         guard opsInGroup > 0 else { return }
         var commit = RecordHeader(kind: .commit, collectionLength: 0, keyLength: 0, valueLength: 0, valueCRC: groupCRC,
-                                  txnID: 0, version: 0, opIndex: opsInGroup, versionHash: .zero)
+                                  txnID: 0, version: 0, opIndex: opsInGroup,
+                                  batchDistance: UInt32(clamping: offset - groupStart), versionHash: .zero)
         let before = buffer.bytes.count
         commit.encode(into: &buffer, collection: [], key: [], fileOffset: offset)
         offset += UInt64(buffer.bytes.count - before)

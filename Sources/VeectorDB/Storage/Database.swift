@@ -138,17 +138,20 @@ public final class Database: @unchecked Sendable {
             let scan = bytes.withUnsafeBytes {
                 RecordScanner(segment: number, bytes: $0, baseOffset: from, verifyValues: isLast).scan()
             }
-            recovery.damage += scan.damage
             for record in scan.records { assembler.add(record) }
             var transactions = assembler.complete
             var goodEnd = transactions.last?.end ?? from
             if isLast {
-                // Trailing transactions with a bad value were being written when the process died.
-                while let last = transactions.last, !last.valuesIntact {
-                    transactions.removeLast()
-                    goodEnd = last.start
+                // Damage inside the final group-commit batch is a torn write of commits that were never
+                // acknowledged: cut the log at the first damage so what remains is exactly a prefix.
+                // Damage before the final batch was fsynced long ago: it is kept and reported.
+                let damagePoints = scan.damage.map(\.offset) + assembler.incomplete.map(\.offset)
+                    + transactions.filter { !$0.valuesIntact }.map(\.start)
+                if let firstDamage = damagePoints.min(), firstDamage >= (transactions.last?.batchStart ?? from) {
+                    transactions = transactions.filter { $0.end <= firstDamage }
+                    goodEnd = transactions.last?.end ?? from
                 }
-                recovery.damage += assembler.incomplete.filter { $0.offset < goodEnd }
+                recovery.damage += (scan.damage + assembler.incomplete).filter { $0.offset < goodEnd }
                 if goodEnd < size {
                     // Zero-filled space past the log's end is preallocation, not lost data.
                     let tail = bytes[Int(goodEnd - from)...]
@@ -160,7 +163,7 @@ public final class Database: @unchecked Sendable {
                 activeEnd = goodEnd
                 activeAllocated = goodEnd
             } else {
-                recovery.damage += assembler.incomplete
+                recovery.damage += scan.damage + assembler.incomplete
                 if !assembler.trailing.isEmpty, let firstOp = assembler.trailing.first {
                     recovery.damage.append(DamagedRange(segment: number, offset: firstOp.offset, length: scan.end - firstOp.offset,
                                                         reason: "transaction \(firstOp.header.txnID) has no commit record"))

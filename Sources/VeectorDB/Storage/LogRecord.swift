@@ -21,7 +21,8 @@ public enum RecordKind: UInt8, Sendable, Codable {
 /// 12 u16 keyLength            14 u16 padLength (zeros between key and value)
 /// 16 u32 valueLength          20 u32 valueCRC (CRC-32C of the value; for commit: of the ops' header CRCs)
 /// 24 u64 txnID                32 u64 version (for commit: 0)
-/// 40 u32 opIndex (commit: opCount)          44 u32 reserved (0)
+/// 40 u32 opIndex (commit: opCount)          44 u32 batchDistance (commit: bytes back to the start
+///                                               of the group-commit batch it was written in; else 0)
 /// 48 16 bytes versionHash (first 16 bytes of SHA-256; zero for commit)
 /// ```
 struct RecordHeader: Equatable {
@@ -42,6 +43,7 @@ struct RecordHeader: Equatable {
     var txnID: UInt64
     var version: UInt64
     var opIndex: UInt32
+    var batchDistance: UInt32 = 0
     var versionHash: VersionHash
 
     /// Bytes from the record start to the first value byte.
@@ -62,7 +64,7 @@ struct RecordHeader: Equatable {
             keyLength: b.le(UInt16.self, at: 12), padLength: b.le(UInt16.self, at: 14),
             valueLength: b.le(UInt32.self, at: 16), valueCRC: b.le(UInt32.self, at: 20),
             txnID: b.le(UInt64.self, at: 24), version: b.le(UInt64.self, at: 32),
-            opIndex: b.le(UInt32.self, at: 40), versionHash: hash)
+            opIndex: b.le(UInt32.self, at: 40), batchDistance: b.le(UInt32.self, at: 44), versionHash: hash)
     }
 
     /// Appends this header, the collection and key, and padding so the value starts at a
@@ -79,7 +81,7 @@ struct RecordHeader: Equatable {
         w.u16(keyLength); w.u16(padLength)
         w.u32(valueLength); w.u32(valueCRC)
         w.u64(txnID); w.u64(version)
-        w.u32(opIndex); w.u32(0)
+        w.u32(opIndex); w.u32(batchDistance)
         withUnsafeBytes(of: versionHash.bytes) { w.raw($0) }
         w.raw(collection); w.raw(key)
         let crc = w.bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + 8)...])) }

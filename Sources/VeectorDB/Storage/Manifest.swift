@@ -43,6 +43,9 @@ struct Manifest: Equatable {
             guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[0..<(b.count - 4)])) == b.le(UInt32.self, at: b.count - 4) else {
                 throw StorageError.damagedFile(path: path, reason: "checksum mismatch")
             }
+            guard b.le(UInt32.self, at: 4) == formatVersion else {
+                throw StorageError.damagedFile(path: path, reason: "unknown format version \(b.le(UInt32.self, at: 4)) (this veenode reads version \(formatVersion))")
+            }
             var r = ByteReader(b, offset: 8)
             var m = Manifest()
             m.generation = r.read(UInt64.self)!

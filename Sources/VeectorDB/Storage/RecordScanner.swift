@@ -100,6 +100,8 @@ struct TransactionAssembler {
         var ops: [ScannedRecord]
         var start: UInt64
         var end: UInt64
+        /// Where the group-commit batch this transaction was written in starts.
+        var batchStart: UInt64
         var valuesIntact: Bool { ops.allSatisfy(\.valueIntact) }
     }
 
@@ -121,7 +123,8 @@ struct TransactionAssembler {
                 && ops.enumerated().allSatisfy { $0.element.header.opIndex == UInt32($0.offset) }
             if wellFormed {
                 complete.append(Transaction(txnID: r.header.txnID, ops: ops, start: ops.first?.offset ?? r.offset,
-                                            end: r.offset + UInt64(r.header.totalLength)))
+                                            end: r.offset + UInt64(r.header.totalLength),
+                                            batchStart: r.offset - min(r.offset, UInt64(r.header.batchDistance))))
             } else {
                 incomplete.append(DamagedRange(segment: segment, offset: ops.first?.offset ?? r.offset,
                                                length: r.offset + UInt64(r.header.totalLength) - (ops.first?.offset ?? r.offset),
