@@ -7,7 +7,7 @@ import ContentID
 import Foundation
 import VeectorDB
 
-let allWorkloads = ["put_txn1", "put_txn100", "get_random", "scan_range", "blob_put_10mib", "blob_get_10mib"]
+let allWorkloads = ["put_txn1", "put_txn100", "get_random", "scan_range", "blob_put_10mib", "blob_get_10mib", "reopen"]
 let valueSize = 1024
 let blobSize = 10 * 1024 * 1024
 
@@ -104,7 +104,7 @@ var keyRandom = Random(state: 1)
 var order = Array(0..<n)
 for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(keyRandom.next() % UInt64(i + 1))) }
 var valueRandom = Random(state: 2)
-let needsRecords = args.workloads.contains { $0.hasPrefix("put") || $0.hasPrefix("get") || $0.hasPrefix("scan") }
+let needsRecords = args.workloads.contains { $0.hasPrefix("put") || $0.hasPrefix("get") || $0.hasPrefix("scan") || $0 == "reopen" }
 let values: [[UInt8]] = needsRecords ? (0..<n).map { _ in valueRandom.bytes(valueSize) } : []
 
 do {
@@ -159,6 +159,34 @@ do {
             }
             report("blob_get_10mib", args.blobs, g)
         }
+        try db.close()
+    }
+    if args.workloads.contains("reopen") {
+        // VeectorDB only: how long opening takes with `records` records behind a checkpoint and
+        // 10,000 more in the log after it (written in transactions of 1,000).
+        var options = DatabaseOptions()
+        options.checkpointEntries = Int.max
+        let path = args.dir + "/reopen"
+        do {
+            let db = try Database.open(path: path, options: options)
+            var i = 0
+            while i < n {
+                var txn = Transaction()
+                for j in i..<min(i + 1000, n) { txn.put("kv", key(j), Array(values[j].prefix(100))) }
+                try db.commit(txn)
+                i += 1000
+            }
+            try db.checkpoint()
+            for j in 0..<10 {
+                var txn = Transaction()
+                for k in 0..<1000 { txn.put("kv", key(n + j * 1000 + k), [1, 2, 3]) }
+                try db.commit(txn)
+            }
+        }
+        var reopened: Database?
+        let s = try time { reopened = try Database.open(path: path, options: options) }
+        guard let db = reopened, try db.get("kv", key(n / 2)) != nil, db.recovery.replayedTransactions == 10 else { usage("reopen: records missing") }
+        report("reopen", 1, s)
         try db.close()
     }
 } catch {
