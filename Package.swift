@@ -39,14 +39,11 @@ let package = Package(
         ]),
 
         // Floor 2: the running node.
-        .target(name: "VeectorNode", dependencies: [
-            "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime"]),
 
         // Floor 3: programs.
         .executableTarget(name: "veenode", dependencies: [
-            "VeectorNode", "VeectorRuntime",
+            "VeectorNode", "VeectorDB", "VeectorRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -57,9 +54,9 @@ let package = Package(
         .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),
         .testTarget(name: "VeectorCryptoTests", dependencies: ["VeectorCrypto"]),
         .testTarget(name: "ContentIDTests", dependencies: ["ContentID"]),
-        .testTarget(name: "VeectorRuntimeTests", dependencies: ["VeectorRuntime", "CVeectorSupport"]),
+        .testTarget(name: "VeectorRuntimeTests", dependencies: ["VeectorRuntime", "CVeectorSupport", "CMiniUPnPc"]),
         .testTarget(name: "VeectorDBTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
-        .testTarget(name: "VeectorNodeTests", dependencies: ["VeectorNode", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorNodeTests", dependencies: ["VeectorNode", "VeectorDB", "VeectorTestSupport"]),
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
         .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
     ]

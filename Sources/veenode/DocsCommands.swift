@@ -22,7 +22,8 @@ struct Docs: AsyncParsableCommand {
     }
 
     static func row(_ d: DocumentInfo) -> [String] {
-        [String(d.id.prefix(10)), d.deleted ? "(deleted)" : d.title, d.deleted ? "-" : Output.bytes(d.size),
+        [String(d.id.prefix(10)), d.damage != nil ? "(damaged: run `veenode db check`)" : d.deleted ? "(deleted)" : d.title,
+         d.deleted || d.damage != nil ? "-" : Output.bytes(d.size),
          "\(d.version)", Output.date(d.modified)]
     }
 
@@ -137,8 +138,14 @@ struct Docs: AsyncParsableCommand {
             defer { try? home.close() }
             let id = try docs.resolve(document)
             try docs.remove(id, purge: purge)
-            if global.json { Output.json(["id": id.description, "purged": purge ? "yes" : "no"]) }
+            if global.json { Output.json(RemovalResult(id: id.description, purged: purge)) }
             else { print(purge ? "purged \(id.short): unreadable now; run `veenode db compact` to reclaim its space" : "deleted \(id.short) (`veenode docs history \(id.short)` to restore)") }
         }
     }
+}
+
+/// What `docs rm --json` prints.
+struct RemovalResult: Encodable {
+    var id: String
+    var purged: Bool
 }

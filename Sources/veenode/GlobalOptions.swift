@@ -48,7 +48,7 @@ struct GlobalOptions: ParsableArguments {
         let home = try NodeHome.open(at: homePath)
         let r = home.database.recovery
         if r.truncatedBytes > 0 {
-            logger.notice("recovered from an interrupted write: cut \(r.truncatedBytes) unacknowledged bytes from the log's end")
+            logger.warning("recovered from an interrupted write: cut \(r.truncatedBytes) unacknowledged bytes from the log's end (every acknowledged write is intact)")
         }
         for d in r.damage { logger.warning("damage found at open: segment \(d.segment) offset \(d.offset): \(d.reason)") }
         return home

@@ -7,7 +7,7 @@ enum Passphrase {
     static func read(file: String?, environmentVariable: String, prompt: String, confirm: Bool) throws -> [UInt8] {
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read the passphrase file \(file)")
+                throw PassphraseError("cannot read the passphrase file \(file)")
             }
             let line = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
             return try checked(Array(line.utf8), source: file)
@@ -16,18 +16,18 @@ enum Passphrase {
             return try checked(Array(value.utf8), source: "$\(environmentVariable)")
         }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw ValidationError("no passphrase: not on a terminal, so set \(environmentVariable) or pass --passphrase-file")
+            throw PassphraseError("no passphrase: not on a terminal, so set \(environmentVariable) or pass --passphrase-file")
         }
         let first = try checked(promptLine(prompt), source: "the prompt")
         if confirm {
             let again = promptLine("Repeat it: ")
-            guard again == first else { throw ValidationError("the two passphrases differ; nothing was changed") }
+            guard again == first else { throw PassphraseError("the two passphrases differ; nothing was changed") }
         }
         return first
     }
 
     static func checked(_ p: [UInt8], source: String) throws -> [UInt8] {
-        guard !p.isEmpty else { throw ValidationError("the passphrase from \(source) is empty") }
+        guard !p.isEmpty else { throw PassphraseError("the passphrase from \(source) is empty") }
         return p
     }
 
@@ -48,4 +48,10 @@ enum Passphrase {
         }
         return Array((readLine(strippingNewline: true) ?? "").utf8)
     }
+}
+
+/// A passphrase could not be had; says where to put one. (Not a usage error: no usage text.)
+struct PassphraseError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
 }

@@ -128,6 +128,40 @@ struct DocumentStoreTests {
         #expect(try docs.read(id, version: 1).bytes.count == 250)
     }
 
+    @Test func aDamagedDocumentDoesNotHideTheOthers() throws {
+        let dir = TemporaryDirectory(prefix: "veector-docs")
+        let vault = Vault(directory: dir.path + "/keys")
+        let user = try vault.createUser(name: "gina", passphrase: Array("pass".utf8), profile: .fastForTests)
+        var ids: [DocumentID] = []
+        var victim: IndexEntry?
+        do {
+            let db = try Database.open(path: dir.path + "/db")
+            let docs = DocumentStore(database: db, user: user)
+            for t in ["a", "b", "c"] { ids.append(DocumentID(try docs.add(Array("text \(t)".utf8), title: t).id)!) }
+            victim = db.latest(DocumentStore.documents, user.userID + ids[1].bytes)
+            try db.close()
+        }
+        let segment = dir.path + "/db/" + Manifest.segmentName(1)
+        var bytes = readBytes(segment)
+        bytes[Int(victim!.recordOffset) + Int(victim!.valueOffset) + 5] ^= 0xFF
+        writeBytes(bytes, to: segment)
+        let docs = DocumentStore(database: try Database.open(path: dir.path + "/db"), user: user)
+        let list = try docs.list()
+        #expect(list.count == 3)
+        #expect(list.filter { $0.damage != nil }.map(\.id) == [ids[1].description])
+        #expect(try docs.read(try docs.resolve("c")).bytes == Array("text c".utf8))
+    }
+
+    @Test func purgedDocumentsAreGoneFromEveryListing() throws {
+        let f = try Fixture()
+        let docs = DocumentStore(database: f.db, user: try f.user("hal"))
+        let a = try docs.add(Array("a".utf8), title: "a")
+        _ = try docs.add(Array("b".utf8), title: "b")
+        try docs.remove(DocumentID(a.id)!, purge: true)
+        #expect(try docs.list(includeDeleted: true).map(\.title) == ["b"])
+        #expect(throws: DocumentError.self) { try docs.resolve(a.id) }
+    }
+
     @Test func purgeMakesContentUnreadableAndCompactionReclaimsIt() throws {
         let f = try Fixture()
         let docs = DocumentStore(database: f.db, user: try f.user("frank"))

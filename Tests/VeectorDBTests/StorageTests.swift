@@ -170,6 +170,31 @@ struct StorageTests {
         }
     }
 
+    @Test func segmentCutShortBehindTheCheckpointStillOpens() throws {
+        let dir = TemporaryDirectory()
+        var offsets: [UInt64] = []
+        do {
+            let db = try Database.open(path: dir.path)
+            for i in 0..<10 { try db.write { $0.put("s", key(i), Array(repeating: UInt8(i), count: 300)) } }
+            offsets = (0..<10).map { db.latest("s", key($0))!.recordOffset }
+            try db.close()   // everything is in the checkpoint now
+        }
+        let segment = dir.file(Manifest.segmentName(1))
+        writeBytes(Array(readBytes(segment).prefix(Int(offsets[7]) + 10)), to: segment)
+        let db = try Database.open(path: dir.path)
+        #expect(db.recovery.damage.contains { $0.reason.contains("shorter") })
+        for i in 0..<7 { #expect(try db.get("s", key(i))?.value == Array(repeating: UInt8(i), count: 300)) }
+        #expect(throws: StorageError.self) { try db.get("s", key(8)) }
+        let report = db.check()
+        #expect(report.problems.filter { $0.reason.hasPrefix("lost") }.count == 3)
+        // New writes go to a fresh segment, never over offsets the index still names.
+        try db.write { $0.put("s", key(8), [8]) }
+        #expect(db.latest("s", key(8))!.segment != 1)
+        #expect(try db.get("s", key(8))?.value == [8])
+        try db.close()
+        #expect(try Database.open(path: dir.path).get("s", key(3))?.value == Array(repeating: 3, count: 300))
+    }
+
     @Test func damagedCheckpointIsRebuiltFromTheLog() throws {
         let dir = TemporaryDirectory()
         do {

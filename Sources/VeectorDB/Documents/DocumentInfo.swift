@@ -22,4 +22,6 @@ public struct DocumentInfo: Sendable, Codable, Equatable {
     public var restoredFrom: UInt64?
     /// How many versions the document has (in listings).
     public var versions: Int?
+    /// Set when the document's records could not be read (listings carry on past it).
+    public var damage: String?
 }

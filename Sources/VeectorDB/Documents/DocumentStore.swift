@@ -151,8 +151,9 @@ public struct DocumentStore: Sendable {
 
     /// Resolves what a person typed: a full ID, a unique ID prefix (4+ characters), or an exact title.
     public func resolve(_ query: String) throws(DocumentError) -> DocumentID {
-        if let id = DocumentID(query), database.latest(Self.documents, key(id)) != nil { return id }
+        if let id = DocumentID(query), let e = database.latest(Self.documents, key(id)), e.kind != .purge { return id }
         let all = database.scan(Self.documents, range: .prefix(user.userID), includeDeleted: true)
+            .filter { $0.entry.kind != .purge }
             .compactMap { DocumentID(bytes: Array($0.key.dropFirst(16))) }
         let lower = query.lowercased()
         if lower.count >= 4 {
@@ -160,31 +161,41 @@ public struct DocumentStore: Sendable {
             if byPrefix.count == 1 { return byPrefix[0] }
             if byPrefix.count > 1 { throw .ambiguous(query, matches: byPrefix.map(\.short)) }
         }
-        let byTitle = try list().filter { $0.title == query }
+        let byTitle = try list().filter { $0.title == query && $0.damage == nil }
         if byTitle.count == 1 { return DocumentID(byTitle[0].id)! }
         if byTitle.count > 1 { throw .ambiguous(query, matches: byTitle.map { String($0.id.prefix(10)) }) }
         throw .notFound(query)
     }
 
     /// The newest version of every document (deleted ones only with `includeDeleted`), by title.
+    /// A document whose records are damaged is listed with `damage` set instead of failing the list;
+    /// purged documents are gone and never listed.
     public func list(includeDeleted: Bool = false) throws(DocumentError) -> [DocumentInfo] {
         var result: [DocumentInfo] = []
         for item in database.scan(Self.documents, range: .prefix(user.userID), includeDeleted: includeDeleted) {
-            guard let id = DocumentID(bytes: Array(item.key.dropFirst(16))) else { continue }
+            guard let id = DocumentID(bytes: Array(item.key.dropFirst(16))), item.entry.kind != .purge else { continue }
             let versions = database.history(Self.documents, item.key)
-            if item.entry.isDeletion {
-                var info = try history(id).last { !$0.deleted } ?? DocumentInfo(id: id.description, version: 0, deleted: true, title: "", size: 0, contentID: "")
-                info.version = item.entry.version
-                info.deleted = true
+            do throws(DocumentError) {
+                if item.entry.isDeletion {
+                    var info = try history(id).last { !$0.deleted } ?? DocumentInfo(id: id.description, version: 0, deleted: true, title: "", size: 0, contentID: "")
+                    info.version = item.entry.version
+                    info.deleted = true
+                    info.versions = versions.count
+                    result.append(info)
+                    continue
+                }
+                let docKey = try documentKey(id)
+                let record = try recordValue(id, entry: item.entry)
+                var info = info(id: id, version: item.entry.version, meta: try open(record, id: id, docKey: docKey))
                 info.versions = versions.count
                 result.append(info)
-                continue
+            } catch {
+                var info = DocumentInfo(id: id.description, version: item.entry.version, deleted: item.entry.isDeletion,
+                                        title: "", size: 0, contentID: "")
+                info.versions = versions.count
+                info.damage = error.description
+                result.append(info)
             }
-            let docKey = try documentKey(id)
-            let record = try recordValue(id, entry: item.entry)
-            var info = info(id: id, version: item.entry.version, meta: try open(record, id: id, docKey: docKey))
-            info.versions = versions.count
-            result.append(info)
         }
         return result.sorted { ($0.title, $0.id) < ($1.title, $1.id) }
     }

@@ -25,6 +25,20 @@ extension Database {
                 report.problems.append(DamagedRange(segment: 0, offset: 0, length: 0, reason: "index checkpoint: \(error)"))
             }
         }
+        // Every indexed version must lie inside its segment (a segment cut short loses them).
+        let sizes = Dictionary(uniqueKeysWithValues: segments.map { ($0.0, $0.0 == activeNumber ? end : ((try? $0.1.file.size()) ?? 0)) })
+        state.read {
+            func verify(_ key: [UInt8], _ e: IndexEntry) {
+                let recordEnd = e.recordOffset + UInt64(e.valueOffset) + UInt64(e.valueLength)
+                if let size = sizes[e.segment], recordEnd <= size { return }
+                let ck = CompositeKey(bytes: key)
+                report.problems.append(DamagedRange(
+                    segment: e.segment, offset: e.recordOffset, length: recordEnd - e.recordOffset,
+                    reason: "lost: collection '\(String(decoding: ck.collection, as: UTF8.self))', key \(hex(ck.key)), version \(e.version) lies past the end of its segment"))
+            }
+            if let index { for i in 0..<index.entryCount { verify(Array(index.keyBytes(i)), index.entry(i)) } }
+            for (key, versions) in memtable.versions { for e in versions { verify(key.bytes, e) } }
+        }
         for (number, reader) in segments {
             report.segmentsChecked += 1
             let size = number == activeNumber ? end : ((try? reader.file.size()) ?? 0)

@@ -34,6 +34,7 @@ public final class Database: @unchecked Sendable {
     var activeAllocated: UInt64 = 0
     var nextTxnID: UInt64
     var failure: String?
+    var mustRollOnOpen = false
     var isClosed = false
     var isCompacting = false
 
@@ -116,6 +117,7 @@ public final class Database: @unchecked Sendable {
         self.recovery = report
         try replay(from: replayFrom)
         for reader in readers.values where reader !== active { reader.remap() }
+        if mustRollOnOpen { try rollSegment() }
         if recovery.rebuiltIndex { try writeCheckpoint() }
     }
 
@@ -131,7 +133,17 @@ public final class Database: @unchecked Sendable {
             let size = try reader.file.size()
             let from = number == start.segment ? start.offset : 0
             guard from <= size else {
-                throw .damagedFile(path: reader.file.path, reason: "shorter (\(size) bytes) than the checkpoint says (\(from))")
+                // The segment lost bytes the checkpoint covers (truncated by something outside us).
+                // Open anyway: what survives stays readable, the loss is reported, and new writes go
+                // to a fresh segment so no offset the index knows is ever reused.
+                recovery.damage.append(DamagedRange(segment: number, offset: size, length: from - size,
+                                                    reason: "segment is \(from - size) bytes shorter than the index checkpoint says; records there are lost"))
+                if isLast {
+                    activeEnd = size
+                    activeAllocated = size
+                    mustRollOnOpen = true
+                }
+                continue
             }
             let bytes = try reader.file.read(count: Int(size - from), at: from)
             var assembler = TransactionAssembler(segment: number)
