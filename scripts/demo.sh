@@ -14,7 +14,7 @@ echo "demo: built $VEENODE"
 export VEENODE_HOME="${VEENODE_HOME:-$(mktemp -d "${TMPDIR:-/tmp}/veenode-demo.XXXXXX")/home}"
 export VEENODE_PASSPHRASE="${VEENODE_PASSPHRASE:-demo passphrase, change me}"
 work="$(dirname "$VEENODE_HOME")"
-step() { printf '\n\033[1m$ veenode %s\033[0m\n' "$*"; "$VEENODE" "$@"; }
+step() { printf '\n\033[1m$ veenode'; printf ' %q' "$@"; printf '\033[0m\n'; "$VEENODE" "$@"; }
 
 step init --user demo
 step docs add README.md --title "Read me"
