@@ -1,4 +1,5 @@
 import Foundation
+import VeectorDB
 
 /// A fresh folder under the system's temporary directory, removed when the value goes away.
 /// Tests that need a real filesystem (every storage test) create one each.
@@ -19,19 +20,10 @@ public final class TemporaryDirectory: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// Deterministic pseudo-random bytes (splitmix64), so failures reproduce.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    /// Seeds the generator.
-    public init(seed: UInt64) { state = seed }
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Deterministic pseudo-random numbers (splitmix64, as specified for the chunker), so failures reproduce.
+public typealias SplitMix64 = ContentDefinedChunker.SplitMix64
+
+extension ContentDefinedChunker.SplitMix64 {
     /// `count` random bytes.
     public mutating func bytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)

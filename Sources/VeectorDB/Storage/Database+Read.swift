@@ -34,15 +34,19 @@ extension Database {
         if isClosed { throw .closed }
     }
 
-    /// The newest version of `key` in `collection`, or nil if it was never written or is deleted.
-    public func get(_ collection: String, _ key: [UInt8]) throws(StorageError) -> Record? {
+    /// The newest version of `key` and the segment holding it, unless absent or deleted.
+    private func liveLatest(_ collection: String, _ key: [UInt8]) throws(StorageError) -> (IndexEntry, SegmentReader)? {
         let ck = CompositeKey(collection: Array(collection.utf8), key: key)
-        let found: (IndexEntry, SegmentReader)? = try state.read { () throws(StorageError) in
+        return try state.read { () throws(StorageError) in
             try checkOpen()
             guard let e = latestEntry(ck), !e.isDeletion else { return nil }
             return (e, readers[e.segment]!)
         }
-        guard let (entry, reader) = found else { return nil }
+    }
+
+    /// The newest version of `key` in `collection`, or nil if it was never written or is deleted.
+    public func get(_ collection: String, _ key: [UInt8]) throws(StorageError) -> Record? {
+        guard let (entry, reader) = try liveLatest(collection, key) else { return nil }
         return Record(key: key, version: entry.version, kind: entry.kind,
                       value: try readValue(entry, reader), versionHash: entry.versionHash)
     }
@@ -142,13 +146,7 @@ extension Database {
     /// returns nil if the key is absent or deleted. The view is valid only inside `body`.
     public func withValue<R>(_ collection: String, _ key: [UInt8],
                              _ body: (IndexEntry, UnsafeRawBufferPointer) -> R) throws(StorageError) -> R? {
-        let ck = CompositeKey(collection: Array(collection.utf8), key: key)
-        let found: (IndexEntry, SegmentReader)? = try state.read { () throws(StorageError) in
-            try checkOpen()
-            guard let e = latestEntry(ck), !e.isDeletion else { return nil }
-            return (e, readers[e.segment]!)
-        }
-        guard let (entry, reader) = found else { return nil }
+        guard let (entry, reader) = try liveLatest(collection, key) else { return nil }
         return try withVerifiedValue(entry, reader) { body(entry, $0) }
     }
 
