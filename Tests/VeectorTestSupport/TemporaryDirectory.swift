@@ -47,7 +47,7 @@ public func readBytes(_ path: String) -> [UInt8] {
 
 /// Overwrites a whole file.
 public func writeBytes(_ bytes: [UInt8], to path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
 }
 
 /// The names in a folder.

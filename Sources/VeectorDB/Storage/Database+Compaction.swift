@@ -34,7 +34,7 @@ extension Database {
         var finished = false
         defer { if !finished { state.write { isCompacting = false } } }
         report.segmentsBefore = sealed.count + 1
-        report.bytesBefore = sealed.reduce(0) { $0 + ((try? readers[$1]?.file.size()) ?? 0 ?? 0) }
+        report.bytesBefore = sealed.reduce(0) { $0 + ((try? readers[$1]?.file.size()) ?? 0) }
         guard let snapshot, !sealed.isEmpty else {
             report.bytesAfter = report.bytesBefore
             report.segmentsAfter = report.segmentsBefore
@@ -102,7 +102,7 @@ extension Database {
             if oldIndex > 0 { FileSystem.remove(path + "/" + Manifest.indexName(oldIndex)) }
         }
         report.segmentsAfter = writer.outputs.count + 1
-        report.bytesAfter = writer.outputs.reduce(0) { $0 + ((try? readers[$1]?.file.size()) ?? 0 ?? 0) }
+        report.bytesAfter = writer.outputs.reduce(0) { $0 + ((try? readers[$1]?.file.size()) ?? 0) }
         return report
     }
 

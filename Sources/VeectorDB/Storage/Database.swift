@@ -215,7 +215,7 @@ public final class Database: @unchecked Sendable {
     /// Counts and sizes.
     public func statistics() -> DatabaseStatistics {
         state.read {
-            let bytes = manifest.segments.reduce(UInt64(0)) { $0 + ((try? readers[$1]?.file.size()) ?? 0) ?? 0 }
+            let bytes = manifest.segments.reduce(UInt64(0)) { $0 + ((try? readers[$1]?.file.size()) ?? 0) }
             return DatabaseStatistics(segments: manifest.segments.count, segmentBytes: bytes,
                                       checkpointEntries: index?.entryCount ?? 0, memtableEntries: memtable.entryCount,
                                       lastTxnID: nextTxnID - 1, activeSegment: active.number, activeSegmentEnd: activeEnd)
