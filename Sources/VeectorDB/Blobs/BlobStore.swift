@@ -148,18 +148,27 @@ public struct BlobStore: Sendable {
             if contains(cid) { return cid }
             txn.put(Self.alignedData, cid.bytes, Array(buffer), aligned: true, valueDigest: ValueDigest(sha256: cid.sha256Digest!))
         case let .chunked(compress):
+            // Two cores: the whole-blob hash runs beside the chunking, then both threads hash
+            // (and maybe compress) half of the chunks each.
             let whole = UnsafeSendableBox<CID?>(nil)
-            let prepared = UnsafeSendableBox<[PreparedChunk]>([])
+            let ranges = UnsafeSendableBox<[Range<Int>]>([])
             let base = UnsafeSendableBox(buffer)
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 if part == 0 {
                     whole.value = CID.sha256(of: base.value)
                 } else {
-                    prepared.value = chunker.chunkBoundaries(base.value).map {
-                        prepareChunk(UnsafeRawBufferPointer(rebasing: base.value[$0]), compress: compress)
-                    }
+                    ranges.value = chunker.chunkBoundaries(base.value)
                 }
             }
+            let halves = [UnsafeSendableBox<[PreparedChunk]>([]), UnsafeSendableBox<[PreparedChunk]>([])]
+            let middle = ranges.value.count / 2
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let mine = part == 0 ? ranges.value[..<middle] : ranges.value[middle...]
+                halves[part].value = mine.map {
+                    prepareChunk(UnsafeRawBufferPointer(rebasing: base.value[$0]), compress: compress)
+                }
+            }
+            let prepared = UnsafeSendableBox(halves[0].value + halves[1].value)
             cid = whole.value!
             if contains(cid) { return cid }
             var staged = Set<CID>()

@@ -124,7 +124,10 @@ extension Database {
             let start = activeEnd
             do throws(StorageError) {
                 let end = start + UInt64(w.bytes.count)
-                if end > activeAllocated {
+                if end > activeAllocated && w.bytes.count >= Int(Self.preallocationStep) / 4 {
+                    // A large batch allocates its own blocks; zero-filling after it would only add writes.
+                    activeAllocated = end
+                } else if end > activeAllocated {
                     // Zero-fill ahead in 1 MiB steps: one metadata flush per step instead of per commit.
                     let target = (end + Self.preallocationStep - 1) / Self.preallocationStep * Self.preallocationStep
                     let zeroStart = max(activeAllocated, end)
