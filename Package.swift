@@ -38,6 +38,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // Floor 1: the block inference engine (imports neither VeectorDB nor any network target).
+        .target(name: "VeectorEngine", dependencies: ["ContentID", "CVeectorSupport", "COpenBLAS"]),
+        // Floor 1: the shared wire vocabulary of the sans-I/O protocol cores (no NIO, no clocks).
+        .target(name: "VeectorWire", dependencies: ["VeectorCrypto"]),
+
         // Floor 2: the running node.
         .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime"]),
 
@@ -57,6 +62,8 @@ let package = Package(
         .testTarget(name: "VeectorRuntimeTests", dependencies: ["VeectorRuntime", "CVeectorSupport", "CMiniUPnPc"]),
         .testTarget(name: "VeectorDBTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorNodeTests", dependencies: ["VeectorNode", "VeectorDB", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorEngineTests", dependencies: ["VeectorEngine", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
         .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
     ]

@@ -1,0 +1,1 @@
+// VeectorEngine — model formats first (issue 6).

@@ -1,0 +1,1 @@
+// VeectorWire — bencode and KRPC first (issue 3).

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func engineTargetBuilds() { #expect(Bool(true)) }
