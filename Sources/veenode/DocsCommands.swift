@@ -114,7 +114,7 @@ struct Docs: AsyncParsableCommand {
     struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make an earlier version the newest again.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document's ID (or a unique prefix).") var document: String
+        @Argument(help: "The document's ID (or a unique prefix) or title.") var document: String
         @Option(help: "The version to restore.") var version: UInt64
 
         func run() async throws {
@@ -130,7 +130,7 @@ struct Docs: AsyncParsableCommand {
             commandName: "rm",
             abstract: "Delete a document (restorable from its history unless --purge).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The document's ID (or a unique prefix).") var document: String
+        @Argument(help: "The document's ID (or a unique prefix) or title.") var document: String
         @Flag(help: "Destroy its key and all versions; space is reclaimed by `veenode db compact`. Cannot be undone.") var purge = false
 
         func run() async throws {

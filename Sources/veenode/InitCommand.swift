@@ -3,7 +3,9 @@ import VeectorNode
 
 /// `veenode init`: creates a node home and its first user.
 struct Init: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a node (a home folder) and its first user.")
+    static let configuration = CommandConfiguration(
+        abstract: "Create a node (a home folder) and its first user.",
+        discussion: "--user names the first user (default: me); it becomes the node's default user.")
 
     @OptionGroup var global: GlobalOptions
 

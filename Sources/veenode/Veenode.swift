@@ -8,8 +8,10 @@ struct Veenode: AsyncParsableCommand {
         commandName: "veenode",
         abstract: "A Veector node: encrypted personal documents in VeectorDB (the assistant and the peer network come next).",
         discussion: """
-        The node lives in one folder (--home, or VEENODE_HOME, default ~/.veenode). Commands that read or
-        write documents need the user's passphrase: from a prompt, VEENODE_PASSPHRASE, or --passphrase-file.
+        The node lives in one folder (--home, or VEENODE_HOME, default ~/.veenode). \
+        Commands that read or write documents need the user's passphrase: from a prompt, \
+        VEENODE_PASSPHRASE, or --passphrase-file. Options go after the command: \
+        `veenode docs list --home DIR`.
         """,
         version: "0.1.0",
         subcommands: [Init.self, Status.self, Docs.self, DB.self, User.self])
