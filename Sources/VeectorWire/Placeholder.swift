@@ -1,1 +1,0 @@
-// VeectorWire — bencode and KRPC first (issue 3).
