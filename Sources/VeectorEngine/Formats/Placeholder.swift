@@ -1,1 +1,0 @@
-// VeectorEngine — model formats first (issue 6).
