@@ -118,6 +118,10 @@ struct KRPCTests {
         let unknown = rejection("d1:ad2:id20:abcdefghij0123456789e1:q4:pong1:t2:aa1:y1:qe")
         #expect(unknown == KRPCDecodeError(.unknownMethod([UInt8](ascii: "pong")), transactionID: aa))
         #expect(unknown?.replyCode == 204)
+        #expect(unknown?.errorReply?.encoded() == [UInt8](ascii: "d1:eli204e14:Method Unknowne1:t2:aa1:y1:ee"))
+        #expect(rejection("d1:ad2:id3:abce1:q4:ping1:t2:aa1:y1:qe")?.errorReply?.body
+                == .error(KRPCErrorMessage(code: 203, "Protocol Error: bad a.id")))
+        #expect(rejection("d1:y1:qe")?.errorReply == nil)
         #expect(rejection("d1:ad2:id20:abcdefghij0123456789e1:q9:find_node1:t2:aa1:y1:qe")
                 == KRPCDecodeError(.missingKey("a.target"), transactionID: aa))
         #expect(rejection("d1:ad2:id20:abcdefghij01234567899:info_hash20:mnopqrstuvwxyz1234565:token1:xe1:q13:announce_peer1:t2:aa1:y1:qe")

@@ -38,5 +38,20 @@ public struct KRPCDecodeError: Error, Equatable, Sendable, CustomStringConvertib
         return KRPCErrorMessage.protocolCode
     }
 
+    /// The error message to send back (203 or 204, BEP 5), or nil when `t` was unreadable and
+    /// nothing can be answered.
+    public var errorReply: KRPCMessage? {
+        guard let transactionID else { return nil }
+        let text: String
+        switch reason {
+        case .unknownMethod: text = "Method Unknown"
+        case let .missingKey(key): text = "Protocol Error: missing \(key)"
+        case let .wrongType(key), let .wrongLength(key, _, _), let .invalidValue(key), let .notADictionary(key):
+            text = "Protocol Error: bad \(key)"
+        default: text = "Protocol Error"
+        }
+        return KRPCMessage(transactionID: transactionID, body: .error(KRPCErrorMessage(code: replyCode, text)))
+    }
+
     public var description: String { "malformed KRPC message: \(reason)" }
 }

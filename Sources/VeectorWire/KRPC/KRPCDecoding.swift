@@ -41,7 +41,6 @@ extension KRPCMessage {
 extension KRPCQuery {
     /// Builds a query from its method name and `a` dictionary.
     init(method: [UInt8], arguments a: FieldReader) throws(KRPCDecodeError) {
-        var a = a
         let id = try a.nodeID("id")
         switch String(decoding: method, as: UTF8.self) {
         case "ping":
@@ -80,7 +79,6 @@ extension KRPCQuery {
 extension KRPCResponse {
     /// Builds a reply from its `r` dictionary.
     init(_ r: FieldReader) throws(KRPCDecodeError) {
-        var r = r
         id = try r.nodeID("id")
         if let raw = try r.optionalBytes("nodes") {
             guard let list = NodeContact.decodeList(raw) else { throw r.fail(.invalidValue(key: r.path + "nodes")) }
