@@ -150,4 +150,39 @@ struct KRPCTests {
             Issue.record("expected a bencode error")
         }
     }
+
+    /// Seeded mutation fuzzing: random byte changes, cuts and insertions into valid messages
+    /// never crash the decoder, and whatever it accepts re-encodes to a message it reads back equal.
+    @Test func fuzzedMessagesNeverCrash() throws {
+        var rng = SplitMix64(seed: 2026)
+        let seeds: [[UInt8]] = [
+            KRPCMessage(transactionID: t, body: .query(.announcePeer(AnnouncePeerArguments(
+                id: idA, infoHash: idM, port: 6881, impliedPort: true, token: [1, 2, 3])))).encoded(),
+            KRPCMessage(transactionID: t, body: .response(KRPCResponse(
+                id: idM, nodes: [NodeContact(id: idA, address: PeerAddress(ip: IPv4Address(1, 2, 3, 4), port: 1))],
+                values: [PeerAddress(ip: IPv4Address(5, 6, 7, 8), port: 2)], token: [9], value: ["a": [1, "b"]],
+                publicKey: [UInt8](repeating: 1, count: 32), signature: [UInt8](repeating: 2, count: 64), seq: 3)),
+                externalAddress: PeerAddress(ip: IPv4Address(9, 9, 9, 9), port: 9)).encoded(),
+            KRPCMessage(transactionID: t, body: .error(KRPCErrorMessage(code: 201, "x"))).encoded(),
+        ]
+        var accepted = 0
+        for seed in seeds {
+            for _ in 0..<1500 {
+                var bytes = seed
+                for _ in 0..<Int.random(in: 1...3, using: &rng) where !bytes.isEmpty {
+                    let i = Int.random(in: 0..<bytes.count, using: &rng)
+                    switch Int.random(in: 0..<4, using: &rng) {
+                    case 0: bytes[i] = UInt8.random(in: 0...255, using: &rng)
+                    case 1: bytes[i] = [UInt8](ascii: "0123456789ilde:").randomElement(using: &rng)!
+                    case 2: bytes.removeSubrange(i..<min(bytes.count, i + Int.random(in: 1...8, using: &rng)))
+                    default: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: i)
+                    }
+                }
+                guard let m = try? KRPCMessage(decoding: bytes) else { continue }
+                accepted += 1
+                #expect(try KRPCMessage(decoding: m.encoded()) == m)
+            }
+        }
+        #expect(accepted > 0)
+    }
 }

@@ -39,5 +39,6 @@ public struct BencodeError: Error, Equatable, Sendable, CustomStringConvertible 
         self.offset = offset
     }
 
+    /// One line saying what was wrong and where.
     public var description: String { "malformed bencode at byte \(offset): \(reason)" }
 }

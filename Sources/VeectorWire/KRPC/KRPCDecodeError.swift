@@ -53,5 +53,6 @@ public struct KRPCDecodeError: Error, Equatable, Sendable, CustomStringConvertib
         return KRPCMessage(transactionID: transactionID, body: .error(KRPCErrorMessage(code: replyCode, text)))
     }
 
+    /// One line saying what was wrong.
     public var description: String { "malformed KRPC message: \(reason)" }
 }
