@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "VeectorEngine", dependencies: ["ContentID", "CVeectorSupport", "COpenBLAS"]),
         // Floor 1: the shared wire vocabulary of the sans-I/O protocol cores (no NIO, no clocks).
         .target(name: "VeectorWire", dependencies: ["VeectorCrypto"]),
+        // Floor 1: the Kademlia DHT as a sans-I/O protocol core.
+        .target(name: "VeectorDHT", dependencies: ["VeectorWire"]),
 
         // Floor 2: the running node.
         .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime"]),
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "VeectorNodeTests", dependencies: ["VeectorNode", "VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorEngineTests", dependencies: ["VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
+        .testTarget(name: "VeectorDHTTests", dependencies: ["VeectorDHT", "VeectorWire"]),
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
         .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
     ]

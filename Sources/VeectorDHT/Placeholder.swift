@@ -1,0 +1,1 @@
+// VeectorDHT — the Kademlia core (issue 3).
