@@ -316,6 +316,9 @@ struct StorageTests {
         }
         #expect(errors.messages.isEmpty)
         #expect(db.scan("g").count == 200)
+        let stats = db.statistics()
+        #expect(stats.transactionsCommitted == 200)
+        #expect(stats.commitBatches < 200, "four writers never shared an fsync")
         try db.close()
         #expect(try Database.open(path: dir.path).scan("g").count == 200)
     }

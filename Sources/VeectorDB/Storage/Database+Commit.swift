@@ -157,6 +157,8 @@ extension Database {
                 }
                 activeEnd = start + UInt64(w.bytes.count)
                 nextTxnID = nextTxn
+                transactionsCommitted += UInt64(batch.count)
+                commitBatches += 1
             }
             for (p, r) in zip(batch, receipts) { p.result = .success(r) }
         } catch {

@@ -35,6 +35,8 @@ public final class Database: @unchecked Sendable {
     var nextTxnID: UInt64
     var failure: String?
     var mustRollOnOpen = false
+    var transactionsCommitted: UInt64 = 0
+    var commitBatches: UInt64 = 0
     var isClosed = false
     var isCompacting = false
 
@@ -218,7 +220,8 @@ public final class Database: @unchecked Sendable {
             let bytes = manifest.segments.reduce(UInt64(0)) { $0 + ((try? readers[$1]?.file.size()) ?? 0) }
             return DatabaseStatistics(segments: manifest.segments.count, segmentBytes: bytes,
                                       checkpointEntries: index?.entryCount ?? 0, memtableEntries: memtable.entryCount,
-                                      lastTxnID: nextTxnID - 1, activeSegment: active.number, activeSegmentEnd: activeEnd)
+                                      lastTxnID: nextTxnID - 1, activeSegment: active.number, activeSegmentEnd: activeEnd,
+                                      transactionsCommitted: transactionsCommitted, commitBatches: commitBatches)
         }
     }
 }

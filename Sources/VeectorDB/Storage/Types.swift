@@ -177,4 +177,8 @@ public struct DatabaseStatistics: Sendable, Codable, Equatable {
     /// The active segment's number and where its last record ends.
     public var activeSegment: UInt64
     public var activeSegmentEnd: UInt64
+    /// Transactions committed and group-commit batches (one write and one fdatasync each) since open:
+    /// when commits arrive together, batches < transactions.
+    public var transactionsCommitted: UInt64 = 0
+    public var commitBatches: UInt64 = 0
 }
