@@ -7,7 +7,7 @@ import ContentID
 import Foundation
 import VeectorDB
 
-let allWorkloads = ["put_txn1", "put_txn100", "get_random", "scan_range", "blob_put_10mib", "blob_get_10mib", "reopen"]
+let allWorkloads = ["put_txn1", "put_txn100", "get_random", "scan_range", "blob_put_10mib", "blob_get_10mib", "reopen", "put_txn1_4writers"]
 let valueSize = 1024
 let blobSize = 10 * 1024 * 1024
 
@@ -159,6 +159,30 @@ do {
             }
             report("blob_get_10mib", args.blobs, g)
         }
+        try db.close()
+    }
+    if args.workloads.contains("put_txn1_4writers") {
+        // VeectorDB only: the put_txn1 workload from four threads at once, to show group commit.
+        let db = try fresh(args, "put_txn1_4writers")
+        let shuffled = order
+        // Real threads: concurrentPerform would run only as many iterations at once as there are cores.
+        let done = DispatchSemaphore(value: 0)
+        let s = time {
+            for t in 0..<4 {
+                Thread {
+                    for i in stride(from: t, to: n, by: 4) {
+                        var txn = Transaction()
+                        txn.put("kv", key(shuffled[i]), values[shuffled[i]])
+                        _ = try? db.commit(txn)
+                    }
+                    done.signal()
+                }.start()
+            }
+            for _ in 0..<4 { done.wait() }
+        }
+        let stats = db.statistics()
+        guard stats.transactionsCommitted == UInt64(n) else { usage("put_txn1_4writers: only \(stats.transactionsCommitted) commits") }
+        FileHandle.standardOutput.write(Data("{\"engine\": \"veectordb\", \"workload\": \"put_txn1_4writers\", \"ops\": \(n), \"seconds\": \(s), \"batches\": \(stats.commitBatches)}\n".utf8))
         try db.close()
     }
     if args.workloads.contains("reopen") {

@@ -1,1 +1,0 @@
-// VeectorDHT — the Kademlia core (issue 3).
