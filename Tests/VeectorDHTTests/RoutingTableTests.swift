@@ -114,9 +114,14 @@ private let loopback = RoutingTableConfiguration(enforceBEP42: false)
         #expect(try table.insert(another, now: later) == .cachedPendingPings([members[0], members[1]]))
         #expect(table.buckets[0].replacements.last?.contact == another)
 
-        // The driver pings: member 1 answers, member 0 fails twice and is replaced by the freshest.
+        // While those pings are out, more newcomers do not ask for them again.
+        let third = contact(inBucket: 0, of: own, 100, rng: &rng)
+        #expect(try table.insert(third, now: later) == .cached)
+        // The driver pings: member 1 answers, member 0 fails; the next newcomer asks for member 0
+        // again; it fails a second time and is replaced by the freshest candidate.
         #expect(try table.insert(members[1], now: later) == .refreshed)
         #expect(table.recordFailure(of: members[0].id, now: later) == .counted(failures: 1))
+        #expect(try table.insert(another, now: later) == .cachedPendingPings([members[0]]))
         #expect(table.recordFailure(of: members[0].id, now: later) == .replaced(by: another))
         #expect(table.entry(for: members[0].id) == nil)
         #expect(table.state(of: another.id, now: later) == .good)

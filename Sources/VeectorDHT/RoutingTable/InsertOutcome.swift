@@ -12,6 +12,7 @@ public enum InsertOutcome: Hashable, Sendable {
     case cached
     /// Its bucket was full and held questionable nodes: it waits in the replacement cache and the
     /// driver should ping these (least recently seen first), reporting each outcome with
-    /// `insert(_:now:)` or `recordFailure(of:now:)`; a node that goes bad is replaced.
+    /// `insert(_:now:)` or `recordFailure(of:now:)`; a node that goes bad is replaced. A node is
+    /// not listed again while its ping is unresolved (for `pingRetryAfter`).
     case cachedPendingPings([NodeContact])
 }

@@ -8,12 +8,16 @@ public struct RoutingEntry: Hashable, Sendable {
     public var lastSeen: Instant
     /// Queries to it that failed in a row since it was last heard from.
     public var failures: Int
+    /// When the table last asked the driver to ping it (cleared by a reply or a failure); while
+    /// set and recent, the table does not ask again.
+    public var pingRequested: Instant?
 
     /// Makes an entry heard from at `lastSeen`.
     public init(contact: NodeContact, lastSeen: Instant, failures: Int = 0) {
         self.contact = contact
         self.lastSeen = lastSeen
         self.failures = failures
+        pingRequested = nil
     }
 
     /// Its state at `now` under `configuration`.

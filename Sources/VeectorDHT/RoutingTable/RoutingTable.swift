@@ -54,6 +54,7 @@ public struct RoutingTable: Sendable {
             }
             bucket.entries[i].lastSeen = now
             bucket.entries[i].failures = 0
+            bucket.entries[i].pingRequested = nil
             bucket.lastChanged = now
             return .refreshed
         }
@@ -74,10 +75,17 @@ public struct RoutingTable: Sendable {
             return .replacedBad(old)
         }
         Self.cache(fresh, in: &bucket, limit: configuration.replacementCacheSize)
-        let questionable = bucket.entries.indices.filter { states[$0] == .questionable }
-            .map { bucket.entries[$0] }
-            .sorted { $0.lastSeen < $1.lastSeen || ($0.lastSeen == $1.lastSeen && $0.contact.id < $1.contact.id) }
-        return questionable.isEmpty ? .cached : .cachedPendingPings(questionable.map(\.contact))
+        // Questionable nodes not already being pinged, least recently seen first.
+        let toPing = bucket.entries.indices.filter { i in
+            guard states[i] == .questionable else { return false }
+            guard let asked = bucket.entries[i].pingRequested else { return true }
+            return now.duration(since: asked) >= configuration.pingRetryAfter
+        }.sorted { a, b in
+            let x = bucket.entries[a], y = bucket.entries[b]
+            return x.lastSeen != y.lastSeen ? x.lastSeen < y.lastSeen : x.contact.id < y.contact.id
+        }
+        for i in toPing { bucket.entries[i].pingRequested = now }
+        return toPing.isEmpty ? .cached : .cachedPendingPings(toPing.map { bucket.entries[$0].contact })
     }
 
     /// Records that a query to `id` went unanswered (timeout or error) at `now`. After
@@ -93,6 +101,7 @@ public struct RoutingTable: Sendable {
         }
         guard let i = buckets[b].entries.firstIndex(where: { $0.contact.id == id }) else { return .unknown }
         buckets[b].entries[i].failures += 1
+        buckets[b].entries[i].pingRequested = nil
         let failures = buckets[b].entries[i].failures
         guard failures >= configuration.maxFailures else { return .counted(failures: failures) }
         guard let promoted = promoteReplacement(inBucket: b, slot: i, now: now) else { return .bad }

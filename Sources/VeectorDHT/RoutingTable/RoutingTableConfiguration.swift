@@ -8,18 +8,21 @@ public struct RoutingTableConfiguration: Hashable, Sendable {
     public var questionableAfter: Duration
     /// Consecutive failed queries after which a node is bad.
     public var maxFailures: Int
+    /// How long a requested ping may stay unresolved before the table asks for it again.
+    public var pingRetryAfter: Duration
     /// Reject nodes whose ID does not satisfy BEP 42 for their address (local addresses are always
     /// exempt; turn this off for loopback test networks).
     public var enforceBEP42: Bool
 
     /// Makes a configuration.
     public init(bucketSize: Int = 8, replacementCacheSize: Int = 8, questionableAfter: Duration = .seconds(15 * 60),
-                maxFailures: Int = 2, enforceBEP42: Bool = true) {
+                maxFailures: Int = 2, pingRetryAfter: Duration = .seconds(10), enforceBEP42: Bool = true) {
         precondition(bucketSize > 0 && replacementCacheSize >= 0 && maxFailures > 0)
         self.bucketSize = bucketSize
         self.replacementCacheSize = replacementCacheSize
         self.questionableAfter = questionableAfter
         self.maxFailures = maxFailures
+        self.pingRetryAfter = pingRetryAfter
         self.enforceBEP42 = enforceBEP42
     }
 }
