@@ -6,13 +6,13 @@ import VeectorWire
     /// 100 lookups for random targets from random nodes of a 200-node network.
     @Test func findsTheTrueKClosestInASimulatedNetwork() throws {
         var rng = SeededRNG(seed: 42)
-        let net = try SimulatedNetwork(size: 200, rng: &rng)
+        var net = try SimulatedNetwork(size: 200, rng: &rng)
         var exact = 0, queries = 0, hops = 0
         for _ in 0..<100 {
             let origin = net.nodes.randomElement(using: &rng)!
             let target = NodeID.random(using: &rng)
             var lookup = net.lookup(from: origin, target: target)
-            let (result, _, _) = net.run(&lookup, rng: &rng)
+            let (result, _, _) = net.run(&lookup, origin: origin, rng: &rng)
             let truth = SimulatedNetwork.trueClosest(to: target, among: net.nodes.filter { $0 != origin }, count: 8)
             if result.closest.map(\.contact.id) == truth { exact += 1 }
             #expect(result.failures == 0)
@@ -24,10 +24,30 @@ import VeectorWire
         #expect(queries / 100 <= 40)
     }
 
+    /// A network grown from one bootstrap node by self-lookups alone still routes to the true k closest.
+    @Test func networkJoinedThroughOneBootstrapNodeRoutes() throws {
+        var rng = SeededRNG(seed: 47)
+        var net = try SimulatedNetwork.joined(size: 200, rng: &rng)
+        let sizes = net.nodes.map { net.tables[$0.address]!.count }
+        var exact = 0, queries = 0
+        for _ in 0..<100 {
+            let origin = net.nodes.randomElement(using: &rng)!
+            let target = NodeID.random(using: &rng)
+            var lookup = net.lookup(from: origin, target: target)
+            let (result, _, _) = net.run(&lookup, origin: origin, rng: &rng)
+            if result.closest.map(\.contact.id) == SimulatedNetwork.trueClosest(to: target, among: net.nodes.filter { $0 != origin }, count: 8) {
+                exact += 1
+            }
+            queries += result.queries
+        }
+        print("DHT joined network, 200 nodes via 1 bootstrap, tables \(sizes.min()!)-\(sizes.max()!) nodes (mean \(Double(sizes.reduce(0, +)) / 200)), 100 lookups: \(exact)% exact k closest, \(Double(queries) / 100) queries on average")
+        #expect(exact >= 95)
+    }
+
     /// With 30% of the nodes silent, every lookup still ends, and only with nodes that answered.
     @Test func terminatesWhenThirtyPercentNeverAnswer() throws {
         var rng = SeededRNG(seed: 43)
-        let net = try SimulatedNetwork(size: 200, silentFraction: 0.3, rng: &rng)
+        var net = try SimulatedNetwork(size: 200, silentFraction: 0.3, rng: &rng)
         let live = net.nodes.filter { !net.silent.contains($0.address) }
         var exact = 0, nearest = 0, overlap = 0, queries = 0, timeouts = 0
         var longest = Instant.zero
@@ -35,7 +55,7 @@ import VeectorWire
             let origin = live.randomElement(using: &rng)!
             let target = NodeID.random(using: &rng)
             var lookup = net.lookup(from: origin, target: target)
-            let (result, _, elapsed) = net.run(&lookup, rng: &rng)
+            let (result, _, elapsed) = net.run(&lookup, origin: origin, rng: &rng)
             #expect(lookup.isFinished)
             #expect(result.closest.allSatisfy { !net.silent.contains($0.contact.address) })
             #expect(result.responses + result.failures <= result.queries)
@@ -60,10 +80,10 @@ import VeectorWire
     @Test func sameSeedSameActions() throws {
         func trace(_ seed: UInt64) throws -> [LookupAction] {
             var rng = SeededRNG(seed: seed)
-            let net = try SimulatedNetwork(size: 200, silentFraction: 0.3, rng: &rng)
+            var net = try SimulatedNetwork(size: 200, silentFraction: 0.3, rng: &rng)
             let origin = net.nodes.first { !net.silent.contains($0.address) }!
             var lookup = net.lookup(from: origin, target: NodeID.random(using: &rng))
-            return net.run(&lookup, rng: &rng).actions
+            return net.run(&lookup, origin: origin, rng: &rng).actions
         }
         let a = try trace(7), b = try trace(7), c = try trace(8)
         #expect(a.count > 10)
@@ -79,7 +99,7 @@ import VeectorWire
         let peer = PeerAddress(ip: IPv4Address(192, 168, 1, 9), port: 4000)
         net.announced[infoHash] = [peer, peer]
         var lookup = net.lookup(from: net.nodes[0], target: infoHash, kind: .getPeers)
-        let (result, actions, _) = net.run(&lookup, rng: &rng)
+        let (result, actions, _) = net.run(&lookup, origin: net.nodes[0], rng: &rng)
         #expect(result.peers == [peer])
         #expect(!result.closest.isEmpty && result.closest.allSatisfy { $0.token == Array($0.contact.id.bytes.prefix(4)) })
         #expect(actions.contains { if case let .send(m, _) = $0, case .query(.getPeers) = m.body { true } else { false } })

@@ -34,10 +34,37 @@ struct SimulatedNetwork {
         candidates.map { ($0.id.distance(to: target), $0.id) }.sorted { $0.0 < $1.0 }.prefix(count).map(\.1)
     }
 
-    /// The reply `address` sends to a query datagram (nil if silent or unparseable).
-    func answer(_ datagram: [UInt8], at address: PeerAddress, now: Instant) -> [UInt8]? {
-        guard !silent.contains(address), let table = tables[address],
+    /// When true, nodes learn: a node answering a query inserts the querier into its table, and
+    /// the origin of a lookup run by `run(_:origin:rng:)` inserts every node that replies.
+    var learning = false
+
+    /// Builds a network the way a real one forms: node 0 alone, then each newcomer knows only node 0
+    /// and runs a find_node lookup for its own ID, tables growing from the traffic alone.
+    static func joined(size: Int, rng: inout SeededRNG) throws -> SimulatedNetwork {
+        var net = try SimulatedNetwork(size: 0, rng: &rng)
+        net.learning = true
+        let config = RoutingTableConfiguration(enforceBEP42: false)
+        for i in 0..<size {
+            let node = NodeContact(id: NodeID.random(using: &rng),
+                                   address: PeerAddress(ip: IPv4Address(10, 0, UInt8(i >> 8), UInt8(i & 0xFF)), port: 6881))
+            var table = RoutingTable(ownID: node.id, configuration: config)
+            if let bootstrap = net.nodes.first { try table.insert(bootstrap, now: .zero) }
+            net.nodes.append(node)
+            net.tables[node.address] = table
+            var lookup = net.lookup(from: node, target: node.id)
+            _ = net.run(&lookup, origin: node, rng: &rng)
+        }
+        return net
+    }
+
+    /// The reply `address` sends to a query datagram from `sender` (nil if silent or unparseable).
+    mutating func answer(_ datagram: [UInt8], from sender: PeerAddress, at address: PeerAddress, now: Instant) -> [UInt8]? {
+        guard !silent.contains(address), var table = tables[address],
               let message = try? KRPCMessage(decoding: datagram), case let .query(q) = message.body else { return nil }
+        if learning {
+            _ = try? table.insert(NodeContact(id: q.senderID, address: sender), now: now)
+            tables[address] = table
+        }
         let reply: KRPCResponse
         switch q {
         case let .findNode(_, target):
@@ -56,7 +83,7 @@ struct SimulatedNetwork {
     /// Runs `lookup` to completion with a discrete-event loop: each answered query comes back after
     /// a random 5-50 ms, timers fire at their instants. Returns the result, every action the
     /// lookup emitted, and the virtual time it took.
-    func run(_ lookup: inout Lookup, rng: inout SeededRNG) -> (result: LookupResult, actions: [LookupAction], elapsed: Instant) {
+    mutating func run(_ lookup: inout Lookup, origin: NodeContact, rng: inout SeededRNG) -> (result: LookupResult, actions: [LookupAction], elapsed: Instant) {
         var queue: [(at: Instant, seq: Int, event: LookupEvent)] = []
         var seq = 0, now = Instant.zero, log: [LookupAction] = []
         var actions = lookup.handle(.start, now: now, rng: &rng)
@@ -65,7 +92,7 @@ struct SimulatedNetwork {
             for action in actions {
                 switch action {
                 case let .send(message, to):
-                    guard let bytes = answer(message.encoded(), at: to, now: now),
+                    guard let bytes = answer(message.encoded(), from: origin.address, at: to, now: now),
                           let reply = try? KRPCMessage(decoding: bytes) else { continue }
                     let latency = Duration.milliseconds(Int.random(in: 5...50, using: &rng))
                     queue.append((now.advanced(by: latency), seq, .response(from: to, message: reply)))
@@ -82,6 +109,9 @@ struct SimulatedNetwork {
             }
             let item = queue.remove(at: next)
             now = item.at
+            if learning, case let .response(from, message) = item.event, case let .response(r) = message.body {
+                _ = try? tables[origin.address]!.insert(NodeContact(id: r.id, address: from), now: now)
+            }
             actions = lookup.handle(item.event, now: now, rng: &rng)
         }
     }
