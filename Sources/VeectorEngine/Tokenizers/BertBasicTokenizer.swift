@@ -9,21 +9,23 @@ public enum BertBasicTokenizer {
     /// The words of `text`, normalized, in order.
     public static func split(_ text: String) -> [String] {
         var words: [String] = []
-        var current = String.UnicodeScalarView()
+        var current: [UInt8] = []
         func flush() {
             if !current.isEmpty {
-                words.append(String(current))
-                current = String.UnicodeScalarView()
+                words.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
             }
         }
-        for scalar in normalize(text).unicodeScalars {
+        for scalar in normalizedScalars(text) {
             if scalar == " " {
                 flush()
             } else if isPunctuation(scalar) {
                 flush()
                 words.append(String(scalar))
+            } else if scalar.value < 0x80 {
+                current.append(UInt8(scalar.value))
             } else {
-                current.append(scalar)
+                current.append(contentsOf: String(scalar).utf8)
             }
         }
         flush()
@@ -33,39 +35,53 @@ public enum BertBasicTokenizer {
     /// `text` cleaned, with CJK ideographs padded by spaces, accents stripped and lower-cased; every
     /// whitespace character is a plain space.
     public static func normalize(_ text: String) -> String {
-        var cleaned = String.UnicodeScalarView()
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: normalizedScalars(text))
+        return String(view)
+    }
+
+    /// The scalars of `normalize(text)`.
+    static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
+        var cleaned: [Unicode.Scalar] = []
+        cleaned.reserveCapacity(text.utf8.count)
         var isASCII = true
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if v == 0 || v == 0xFFFD { continue }
-            if isWhitespace(scalar) { cleaned.append(" "); continue }
-            if isControl(scalar) { continue }
-            if isChineseCharacter(v) {
-                cleaned.append(" "); cleaned.append(scalar); cleaned.append(" ")
-                isASCII = false
+            if v < 0x80 {
+                if v >= 0x41 && v <= 0x5A {
+                    cleaned.append(Unicode.Scalar(UInt8(v + 32)))
+                } else if v == 0x20 || (v >= 0x09 && v <= 0x0D) {
+                    cleaned.append(" ")
+                } else if v >= 0x20 && v != 0x7F {
+                    cleaned.append(scalar)
+                }
                 continue
             }
-            if v >= 0x80 { isASCII = false }
+            if v == 0xFFFD { continue }
+            if isWhitespace(scalar) { cleaned.append(" "); continue }
+            if isControl(scalar) { continue }
+            isASCII = false
+            if isChineseCharacter(v) {
+                cleaned.append(" "); cleaned.append(scalar); cleaned.append(" ")
+                continue
+            }
             cleaned.append(scalar)
         }
-        var result = String.UnicodeScalarView()
-        if isASCII {
-            for scalar in cleaned {
-                let v = scalar.value
-                result.append((0x41...0x5A).contains(v) ? Unicode.Scalar(v + 32)! : scalar)
-            }
-            return String(result)
-        }
-        let decomposed = String(cleaned).decomposedStringWithCanonicalMapping
-        for scalar in decomposed.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
-            if scalar.value < 0x80 {
-                let v = scalar.value
-                result.append((0x41...0x5A).contains(v) ? Unicode.Scalar(v + 32)! : scalar)
+        if isASCII { return cleaned }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: cleaned)
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(cleaned.count)
+        for scalar in String(view).decomposedStringWithCanonicalMapping.unicodeScalars
+        where scalar.properties.generalCategory != .nonspacingMark {
+            let v = scalar.value
+            if v < 0x80 {
+                result.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(UInt8(v + 32)) : scalar)
             } else {
                 result.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
             }
         }
-        return String(result)
+        return result
     }
 
     /// BERT's whitespace: tab, newline, carriage return and Unicode White_Space.

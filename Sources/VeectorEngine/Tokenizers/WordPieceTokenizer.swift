@@ -83,6 +83,10 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Greedy longest-match-first WordPiece for one word; the whole word is `[UNK]` if any part fails.
     func appendPieces(of word: String, to ids: inout [Int]) {
+        if word.utf8.count <= maximumCharactersPerWord, let id = idForToken[word] {
+            ids.append(id)  // the common case: the whole word is a token
+            return
+        }
         let characters = Array(word.unicodeScalars)
         if characters.count > maximumCharactersPerWord {
             ids.append(unknownID)
