@@ -13,7 +13,7 @@ func toyBytePairTokenizer(merges: [String], specials: [String] = []) throws -> B
 }
 
 /// A seeded SplitMix64 generator, so random tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
+struct TokenizerTestGenerator: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -27,7 +27,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// A random string mixing ASCII, whitespace, digits, apostrophes, Latin-1, combining marks, Cyrillic,
 /// CJK, emoji (with modifiers and ZWJ), and now and then a special token's text.
-func randomText(_ rng: inout SeededGenerator, specials: [String] = []) -> String {
+func randomTokenizerText(_ rng: inout TokenizerTestGenerator, specials: [String] = []) -> String {
     let pools: [ClosedRange<UInt32>] = [
         0x20...0x7E, 0x20...0x20, 0x09...0x0D, 0x30...0x39, 0x27...0x27, 0xA0...0xFF, 0x300...0x36F,
         0x400...0x4FF, 0x4E00...0x9FFF, 0x1F300...0x1F64F, 0x1F3FB...0x1F3FF, 0x200D...0x200D,
@@ -120,7 +120,7 @@ func randomText(_ rng: inout SeededGenerator, specials: [String] = []) -> String
     }
 
     @Test func randomTextRoundTrips() throws {
-        var rng = SeededGenerator(seed: 0x5EED_70C5)
+        var rng = TokenizerTestGenerator(seed: 0x5EED_70C5)
         let specials = ["<|im_start|>", "<|im_end|>"]
         var merges: [String] = []
         var seen = Set<String>()
@@ -132,7 +132,7 @@ func randomText(_ rng: inout SeededGenerator, specials: [String] = []) -> String
         merges.append(contentsOf: ["ä ¸", "ð Ł", "ðŁ ĳ"])
         let tokenizer = try toyBytePairTokenizer(merges: merges, specials: specials)
         for _ in 0..<2000 {
-            let text = randomText(&rng, specials: specials)
+            let text = randomTokenizerText(&rng, specials: specials)
             let ids = tokenizer.encode(text)
             #expect(tokenizer.decodeBytes(ids) == Array(text.utf8), "\(text.debugDescription)")
             #expect(tokenizer.decode(ids) == text)
