@@ -309,11 +309,17 @@ struct StorageTests {
         let dir = TemporaryDirectory()
         let db = try Database.open(path: dir.path)
         let errors = ErrorBox()
-        DispatchQueue.concurrentPerform(iterations: 4) { t in
-            for i in 0..<50 {
-                do { try db.write { $0.put("g", key(t * 1000 + i), value(i)) } } catch { errors.add("\(error)") }
-            }
+        // Real threads: a dispatch pool may run its iterations one after another when busy.
+        let done = DispatchSemaphore(value: 0)
+        for t in 0..<4 {
+            Thread {
+                for i in 0..<50 {
+                    do { try db.write { $0.put("g", key(t * 1000 + i), value(i)) } } catch { errors.add("\(error)") }
+                }
+                done.signal()
+            }.start()
         }
+        for _ in 0..<4 { done.wait() }
         #expect(errors.messages.isEmpty)
         #expect(db.scan("g").count == 200)
         let stats = db.statistics()
