@@ -1,4 +1,5 @@
 import Testing
+import VeectorTestSupport
 import VeectorEngine
 
 /// A byte-level BPE vocabulary built by hand: `specials` first (ids 0…), then the 256 byte tokens, then
@@ -12,18 +13,8 @@ func toyBytePairTokenizer(merges: [String], specials: [String] = []) throws -> B
     return try BytePairTokenizer(tokens: tokens, merges: merges, specialTokenIDs: Set(0..<specials.count))
 }
 
-/// A seeded SplitMix64 generator, so random tests are reproducible.
-struct TokenizerTestGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator of these tests (VeectorTestSupport's splitmix64), so random tests reproduce.
+typealias TokenizerTestGenerator = SplitMix64
 
 /// A random string mixing ASCII, whitespace, digits, apostrophes, Latin-1, combining marks, Cyrillic,
 /// CJK, emoji (with modifiers and ZWJ), and now and then a special token's text.
