@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "veenode", targets: ["veenode"]),
         .executable(name: "veectordb-stress", targets: ["veectordb-stress"]),
         .executable(name: "veectordb-bench", targets: ["veectordb-bench"]),
+        .executable(name: "veesim", targets: ["veesim"]),
         .library(name: "VeectorDB", targets: ["VeectorDB"]),
         .library(name: "VeectorNode", targets: ["VeectorNode"]),
     ],
@@ -28,6 +29,8 @@ let package = Package(
     targets: systemLibraries + [
         // Floor 0: checksums and CPU features in plain C, chosen at run time.
         .target(name: "CVeectorSupport"),
+        // Floor 0: the engine's compute kernels in C, SIMD paths chosen at run time (no -march=native).
+        .target(name: "CVeectorKernels"),
         .target(name: "VeectorCrypto", dependencies: ["CSodium"]),
         .target(name: "ContentID", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "VeectorRuntime", dependencies: ["CVeectorSupport", "COpenBLAS"]),
@@ -39,11 +42,17 @@ let package = Package(
         ]),
 
         // Floor 1: the block inference engine (imports neither VeectorDB nor any network target).
-        .target(name: "VeectorEngine", dependencies: ["ContentID", "CVeectorSupport", "COpenBLAS"]),
+        .target(name: "VeectorEngine", dependencies: ["ContentID", "CVeectorSupport", "CVeectorKernels", "COpenBLAS"]),
+        // Floor 1: models decomposed into content-addressed blocks, and the budgeted block cache.
+        .target(name: "VeectorBlocks", dependencies: ["VeectorEngine", "ContentID"]),
         // Floor 1: the shared wire vocabulary of the sans-I/O protocol cores (no NIO, no clocks).
         .target(name: "VeectorWire", dependencies: ["VeectorCrypto"]),
         // Floor 1: the Kademlia DHT as a sans-I/O protocol core.
         .target(name: "VeectorDHT", dependencies: ["VeectorWire"]),
+        // Floor 1: device/user identities and device certificates.
+        .target(name: "VeectorIdentity", dependencies: ["VeectorCrypto", "VeectorWire"]),
+        // Floor 1: authenticated encrypted sessions (Noise-XX-style handshake, framing) as a sans-I/O core.
+        .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire"]),
 
         // Floor 2: the running node.
         .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime"]),
@@ -55,6 +64,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "veectordb-stress", dependencies: ["VeectorDB"]),
+        // The simulator (issue 5): the same protocol cores over a virtual network, deterministic.
+        .target(name: "VeectorSim", dependencies: ["VeectorDHT", "VeectorWire"], path: "Simulator/VeectorSim"),
+        .executableTarget(name: "veesim", dependencies: [
+            "VeectorSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Simulator/veesim"),
         .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB", "ContentID"], path: "Benchmarks/VeectorDBBench"),
 
         // Tests.
@@ -67,6 +81,10 @@ let package = Package(
         .testTarget(name: "VeectorEngineTests", dependencies: ["VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
         .testTarget(name: "VeectorDHTTests", dependencies: ["VeectorDHT", "VeectorWire"]),
+        .testTarget(name: "VeectorBlocksTests", dependencies: ["VeectorBlocks", "VeectorEngine", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity"]),
+        .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorSimTests", dependencies: ["VeectorSim", "VeectorTestSupport"]),
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
         .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
     ]

@@ -1,3 +1,5 @@
+import VeectorWire
+
 /// The parameters of an iterative lookup.
 public struct LookupConfiguration: Hashable, Sendable {
     /// Queries in flight at once (Kademlia's α).

@@ -1,3 +1,5 @@
+import VeectorWire
+
 /// Which query an iterative lookup sends; they share one state machine and differ only in the
 /// query and in what replies may carry.
 public enum LookupKind: Hashable, Sendable {

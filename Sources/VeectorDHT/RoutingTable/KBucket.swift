@@ -1,3 +1,5 @@
+import VeectorWire
+
 /// One Kademlia k-bucket: up to k live entries, a bounded replacement cache, and when the bucket
 /// was last touched (a node added, refreshed or replaced in it), which drives bucket refresh.
 public struct KBucket: Hashable, Sendable {

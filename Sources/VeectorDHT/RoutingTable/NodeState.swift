@@ -1,3 +1,5 @@
+import VeectorWire
+
 /// How much a routing table trusts a node (BEP 5, "Routing Table").
 public enum NodeState: Hashable, Sendable {
     /// Heard from within `RoutingTableConfiguration.questionableAfter` and not failing.

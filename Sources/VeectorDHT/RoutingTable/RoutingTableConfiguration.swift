@@ -1,3 +1,5 @@
+import VeectorWire
+
 /// The knobs of a `RoutingTable`; the defaults follow BEP 5.
 public struct RoutingTableConfiguration: Hashable, Sendable {
     /// Nodes per bucket (Kademlia's k; BEP 5 uses 8).

@@ -1,3 +1,5 @@
+import VeectorWire
+
 /// Limits of an `ItemStore`.
 public struct ItemStoreConfiguration: Hashable, Sendable {
     /// How long a `put` keeps an item (BEP 44 suggests 2 hours; publishers re-put to keep it).

@@ -1,3 +1,5 @@
+import VeectorWire
+
 /// Limits of a `PeerStore`.
 public struct PeerStoreConfiguration: Hashable, Sendable {
     /// How long an announce keeps a peer listed (BEP 5 leaves it open; 30 minutes, as libtorrent).

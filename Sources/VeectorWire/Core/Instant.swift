@@ -1,5 +1,5 @@
 /// A point in time as the driver sees it: nanoseconds since an origin the driver chooses (the NIO
-/// driver's monotonic clock, or the simulator's virtual clock). The DHT core never reads a clock;
+/// driver's monotonic clock, or the simulator's virtual clock). A protocol core never reads a clock;
 /// every event arrives with an `Instant`.
 public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
     /// Nanoseconds since the driver's origin.
@@ -44,7 +44,7 @@ public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
 
 extension Duration {
     /// The duration in whole nanoseconds, saturating at `Int64`'s range.
-    var nanosecondCount: Int64 {
+    public var nanosecondCount: Int64 {
         let (s, atto) = components
         let (ns, overflow) = s.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return s < 0 ? .min : .max }

@@ -1,0 +1,2 @@
+import VeectorSim
+print("veesim: not built yet (issue 5)")

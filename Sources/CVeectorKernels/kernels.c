@@ -1,0 +1,3 @@
+#include "veector_kernels.h"
+
+const char *veector_kernels_name(void) { return "scalar"; }

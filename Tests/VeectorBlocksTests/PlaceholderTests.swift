@@ -1,0 +1,4 @@
+import Testing
+@testable import VeectorBlocks
+
+@Test func targetBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import VeectorIdentity
+
+@Test func targetBuilds() { #expect(Bool(true)) }

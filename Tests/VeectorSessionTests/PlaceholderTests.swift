@@ -1,0 +1,4 @@
+import Testing
+@testable import VeectorSession
+
+@Test func targetBuilds() { #expect(Bool(true)) }

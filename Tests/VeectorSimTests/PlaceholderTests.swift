@@ -1,0 +1,4 @@
+import Testing
+@testable import VeectorSim
+
+@Test func targetBuilds() { #expect(Bool(true)) }
