@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire"]),
 
         // Floor 2: the running node.
-        .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime"]),
+        .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorIdentity"]),
 
         // Floor 3: programs.
         .executableTarget(name: "veenode", dependencies: [
@@ -82,8 +82,8 @@ let package = Package(
         .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
         .testTarget(name: "VeectorDHTTests", dependencies: ["VeectorDHT", "VeectorWire"]),
         .testTarget(name: "VeectorBlocksTests", dependencies: ["VeectorBlocks", "VeectorEngine", "VeectorTestSupport"]),
-        .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity"]),
-        .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity", "VeectorWire", "VeectorCrypto", "VeectorNode", "VeectorDB", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorTestSupport"]),
         .testTarget(name: "VeectorSimTests", dependencies: ["VeectorSim", "VeectorTestSupport"]),
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
         .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
