@@ -30,7 +30,7 @@ let package = Package(
         // Floor 0: checksums and CPU features in plain C, chosen at run time.
         .target(name: "CVeectorSupport"),
         // Floor 0: the engine's compute kernels in C, SIMD paths chosen at run time (no -march=native).
-        .target(name: "CVeectorKernels"),
+        .target(name: "CVeectorKernels", dependencies: ["CVeectorSupport"]),
         .target(name: "VeectorCrypto", dependencies: ["CSodium"]),
         .target(name: "ContentID", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "VeectorRuntime", dependencies: ["CVeectorSupport", "COpenBLAS"]),
@@ -70,6 +70,8 @@ let package = Package(
             "VeectorSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Simulator/veesim"),
         .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB", "ContentID"], path: "Benchmarks/VeectorDBBench"),
+        // Throughput of the engine's compute kernels per kernel set, precision and thread count (JSON).
+        .executableTarget(name: "veector-kernel-bench", dependencies: ["VeectorEngine", "CVeectorKernels"], path: "Benchmarks/KernelBench"),
 
         // Tests.
         .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),
