@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire"]),
 
         // Floor 2: the running node.
-        .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime"]),
+        .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorBlocks", "VeectorEngine"]),
 
         // Floor 3: programs.
         .executableTarget(name: "veenode", dependencies: [
