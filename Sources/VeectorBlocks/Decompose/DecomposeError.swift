@@ -22,7 +22,7 @@ public enum DecomposeError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .missingFile(path):
             return "\(path) is missing: a safetensors model folder needs model.safetensors, config.json and vocab.txt"
         case let .unreadable(path, reason):
-            return "cannot read \(path): \(reason). The file is damaged or incomplete; fetch it again (scripts/fetch-models.sh)"
+            return "cannot read \(path), a damaged or incomplete model file: \(reason)"
         case let .unsupportedArchitecture(arch):
             return "architecture '\(arch)' is not supported: Veector decomposes llama (GGUF) and bert (safetensors) models"
         case let .missing(what, path):
