@@ -166,4 +166,15 @@ import VeectorTestSupport
             _ = try BlockPlan(manifest: m, profile: .auto, memoryBudget: 10)
         }
     }
+
+    @Test func borrowingChainsAndCyclesAreRefused() throws {
+        var (m, source) = try model()
+        let head = m.blocks.firstIndex { $0.role == "head" }!
+        let embedding = m.blocks.firstIndex { $0.role == "embedding" }!
+        m.blocks[embedding].needs = ["head"]
+        #expect(throws: WeightSourceError.self) { _ = try BlockCache(source: source, manifest: m, memoryBudget: 1 << 20) }
+        m.blocks[embedding].needs = []
+        m.blocks[head].needs = ["layer.99"]
+        #expect(throws: WeightSourceError.self) { _ = try BlockCache(source: source, manifest: m, memoryBudget: 1 << 20) }
+    }
 }

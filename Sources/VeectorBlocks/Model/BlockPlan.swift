@@ -14,6 +14,13 @@ public struct BlockPlan: Sendable, Equatable {
     public init(manifest: ModelManifest, profile: Profile, memoryBudget: Int) throws(WeightSourceError) {
         var needs: [String: [String]] = [:]
         for e in manifest.blocks { needs[e.role] = e.needs }
+        // A block may borrow only from a block that borrows nothing itself: no chains, no cycles.
+        for (role, lenders) in needs {
+            for lender in lenders where lender == role || needs[lender] == nil || needs[lender]?.isEmpty == false {
+                throw .unavailable(block: BlockRoleName.role(role) ?? .head,
+                                   reason: "it borrows from '\(lender)', which the model does not have or which borrows itself; re-import the model")
+            }
+        }
         self.needs = needs
         guard profile == .auto else {
             let v = Variant(rawValue: profile.rawValue)!
