@@ -66,6 +66,37 @@ struct ModelCommandTests {
         #expect(cache.provenance.map(\.cid) == [m2.entry(.embedding)!.variants[0].cid, m2.entry(.layer(2))!.variant(.lite)!.cid, m2.entry(.head)!.variants[0].cid])
     }
 
+    @Test func realModelIsServedMemoryMappedFromTheDatabase() throws {
+        guard Self.present(Self.miniLM + "/model.safetensors") else { return }
+        let dir = TemporaryDirectory(prefix: "model-store")
+        let db = try Database.open(path: dir.file("db"))
+        defer { try? db.close() }
+        let store = ModelStore(database: db)
+        try store.importModel(path: Self.miniLM, name: "minilm", variants: ["ultimate"])
+        let manifest = try store.manifest(named: "minilm")
+        let st = try SafetensorsFile(path: Self.miniLM + "/model.safetensors")
+        // The smallest budget that works: the embedding (the largest block) alone.
+        let minimum = try BlockPlan(manifest: manifest, profile: .ultimate, memoryBudget: 1 << 40).minimumBudget
+        #expect(minimum == manifest.entry(.embedding)!.variants[0].bytes)
+        let cache = try BlockCache(source: store, manifest: manifest, profile: .ultimate, memoryBudget: minimum)
+        for role in [BlockRole.embedding] + (0..<6).map(BlockRole.layer) + [.head] {
+            if case let .layer(n) = role, n < 5 { cache.prefetch(.layer(n + 1)) }
+            let block = try cache.block(role)
+            for t in block.tensors.values {
+                #expect(Int(bitPattern: t.bytes.baseAddress!) % 64 == 0, "\(role) \(t.name) is not 64-byte aligned")
+            }
+            if case let .layer(n) = role {
+                let q = try block.tensor("attention.self.query.weight")
+                #expect(q.bytes.elementsEqual(st.bytes(of: try st.tensor(named: "encoder.layer.\(n).attention.self.query.weight"))))
+            }
+        }
+        cache.waitForPrefetches()
+        let s = cache.statistics
+        #expect(s.loads == 8 && s.overBudgetLoads == 0 && s.peakBytesResident <= minimum)
+        #expect(s.verifyNanoseconds > 0 && s.bytesLoaded >= manifest.blocks.reduce(0) { $0 + $1.variants[0].bytes })
+        #expect(cache.provenance.count == 8)
+    }
+
     @Test func badNamesAndMissingModelsAreClearErrors() throws {
         let dir = TemporaryDirectory(prefix: "model-store")
         let db = try Database.open(path: dir.file("db"))
