@@ -55,7 +55,9 @@ let package = Package(
         .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire"]),
 
         // Floor 2: the running node.
-        .target(name: "VeectorNode", dependencies: ["VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorIdentity"]),
+        .target(name: "VeectorNode", dependencies: [
+            "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorIdentity", "VeectorBlocks", "VeectorEngine",
+        ]),
 
         // Floor 3: programs.
         .executableTarget(name: "veenode", dependencies: [
