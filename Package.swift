@@ -70,6 +70,8 @@ let package = Package(
             "VeectorSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Simulator/veesim"),
         .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB", "ContentID"], path: "Benchmarks/VeectorDBBench"),
+        // Throughput of the session core alone (Spec/wire.md, "Sessions"); release builds only.
+        .executableTarget(name: "veector-session-bench", dependencies: ["VeectorSession", "VeectorCrypto", "VeectorWire"], path: "Benchmarks/SessionBench"),
 
         // Tests.
         .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),

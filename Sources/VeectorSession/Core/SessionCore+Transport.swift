@@ -10,6 +10,8 @@ extension SessionCore {
         guard message.count <= peer.maxMessageSize else {
             return emit(.messageRejected(size: message.count, limit: peer.maxMessageSize))
         }
+        let frames = max(1, (message.count + framePlaintextCapacity - 1) / (framePlaintextCapacity - TransportFrameType.startHeaderBytes))
+        pendingWrite.reserveCapacity(pendingWrite.count + message.count + frames * (2 + ChaCha20Poly1305IETF.tagBytes + TransportFrameType.startHeaderBytes) + 64)
         var offset = 0
         var first = true
         repeat {
@@ -100,7 +102,7 @@ extension SessionCore {
             finishMessageIfComplete()
         case .messageMore:
             guard assembling != nil else { return close(.protocolViolation("a continuation frame without a message start"), notifyPeer: true) }
-            assembling!.data += plain[1...]
+            assembling!.data.append(contentsOf: plain[1...])
             finishMessageIfComplete()
         case .rekey:
             guard plain.count == 1 else { return close(.protocolViolation("a rekey frame with a body"), notifyPeer: true) }
@@ -114,11 +116,12 @@ extension SessionCore {
     }
 
     private mutating func finishMessageIfComplete() {
-        guard let (total, data) = assembling else { return }
-        if data.count > total {
-            return close(.protocolViolation("a message carried \(data.count) bytes but announced \(total)"), notifyPeer: true)
+        guard let total = assembling?.total, let count = assembling?.data.count else { return }
+        if count > total {
+            return close(.protocolViolation("a message carried \(count) bytes but announced \(total)"), notifyPeer: true)
         }
-        if data.count == total {
+        if count == total {
+            let data = assembling!.data
             assembling = nil
             emit(.deliver(data))
         }
