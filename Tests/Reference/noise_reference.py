@@ -214,3 +214,14 @@ b1.rekey()
 ct = a1.enc(b"", PAYLOADS[0])
 assert b1.dec(b"", ct) == PAYLOADS[0]
 print("after rekey, initiator sends payload 0:", ct.hex())
+
+# Veector transport framing (Spec/wire.md, "Sessions"): a one-fragment message "hello" sealed
+# with key 00..1f at nonce 0, then the REKEY frame at nonce 1, then "hello" again under the new key.
+c = Cipher(bytes(range(32)))
+f1 = c.enc(b"", b"\x00" + (5).to_bytes(4, "big") + b"hello")
+f2 = c.enc(b"", b"\x02")
+c.rekey()
+f3 = c.enc(b"", b"\x00" + (5).to_bytes(4, "big") + b"hello")
+print("\nframing vector (length-prefixed frames):")
+for f in (f1, f2, f3):
+    print(len(f).to_bytes(2, "big").hex() + f.hex())

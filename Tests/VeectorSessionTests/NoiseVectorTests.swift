@@ -129,3 +129,22 @@ struct NoiseVectorTests {
         }
     }
 }
+
+/// The transport framing vector of Spec/wire.md ("Sessions"), also printed by
+/// Tests/Reference/noise_reference.py: frames sealed exactly as SessionCore seals them.
+@Suite("Session framing vector")
+struct FramingVectorTests {
+    @Test func framesMatchTheSpec() throws {
+        var c = NoiseCipherState(key: try SecretKey(bytes: Array(0..<32)))
+        func frame(_ plaintext: [UInt8]) throws -> String {
+            let ct = try c.encrypt(plaintext, ad: [])
+            return ([UInt8(ct.count >> 8), UInt8(ct.count & 0xff)] + ct).hex
+        }
+        let hello = [0x00, 0, 0, 0, 5] + Array("hello".utf8)
+        #expect(try frame(hello) == "001a18b84231a88ec3bd7f0e64f626bb035cd46aac45aad15e1715b3")
+        #expect(try frame([0x02]) == "00119d78fed5719a58b210d8bd7642b457847a")
+        c.rekey()
+        #expect(c.nonce == 2)
+        #expect(try frame(hello) == "001a849be897e2fd3f876cbea2b34cae310afbeead952b34f28d2f15")
+    }
+}
