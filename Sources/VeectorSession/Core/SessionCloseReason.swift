@@ -37,6 +37,7 @@ public enum SessionCloseReason: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 
+    /// A sentence for logs and users: what happened and what to do.
     public var description: String {
         func hex(_ b: [UInt8]) -> String { b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
         switch self {

@@ -4,7 +4,10 @@ import VeectorWire
 /// Which side of a session this core plays: the one that dialled (sends the first handshake
 /// message) or the one that accepted.
 public enum SessionRole: Sendable, Equatable {
-    case initiator, responder
+    /// We opened the connection and write handshake message 1.
+    case initiator
+    /// We accepted the connection and answer with handshake message 2.
+    case responder
 }
 
 /// Everything a `SessionCore` needs to know before it starts: who we are, whom we expect, and

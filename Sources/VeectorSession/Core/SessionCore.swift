@@ -10,7 +10,9 @@ import VeectorWire
 /// `Instant` and a random source (which must be cryptographically secure outside tests: it
 /// makes the ephemeral keys), and carries out the `SessionAction`s.
 public struct SessionCore: ProtocolCore {
+    /// What the driver feeds in.
     public typealias Event = SessionEvent
+    /// What the driver must carry out.
     public typealias Action = SessionAction
 
     enum Phase { case idle, handshaking, established, closed }
