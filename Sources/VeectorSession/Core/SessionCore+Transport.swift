@@ -68,9 +68,16 @@ extension SessionCore {
     }
 
     private static func open(_ frame: UnsafeRawBufferPointer, cipher: inout NoiseCipherState) -> [UInt8]? {
-        var plain = [UInt8](repeating: 0, count: frame.count - ChaCha20Poly1305IETF.tagBytes)
-        let ok = plain.withUnsafeMutableBytes { o -> Bool in
-            do { try cipher.decrypt(frame, into: o); return true } catch { return false }
+        let count = frame.count - ChaCha20Poly1305IETF.tagBytes
+        var ok = false
+        let plain = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            do {
+                try cipher.decrypt(frame, into: UnsafeMutableRawBufferPointer(out))
+                ok = true
+            } catch {
+                out.initialize(repeating: 0)
+            }
+            initialized = count
         }
         return ok ? plain : nil
     }
