@@ -74,6 +74,8 @@ let package = Package(
         .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB", "ContentID"], path: "Benchmarks/VeectorDBBench"),
         // Throughput of the engine's compute kernels per kernel set, precision and thread count (JSON).
         .executableTarget(name: "veector-kernel-bench", dependencies: ["VeectorEngine", "CVeectorKernels"], path: "Benchmarks/KernelBench"),
+        // Throughput of the session core alone (Spec/wire.md, "Sessions"); release builds only.
+        .executableTarget(name: "veector-session-bench", dependencies: ["VeectorSession", "VeectorCrypto", "VeectorWire"], path: "Benchmarks/SessionBench"),
 
         // Tests.
         .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),
