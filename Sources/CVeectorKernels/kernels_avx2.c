@@ -367,4 +367,6 @@ VK_T void vk_avx2_axpy_f32(float a, const float *x, float *y, int64_t n) {
     for (; i < n; i++) y[i] += a * x[i];
 }
 
+#else
+typedef int vk_avx2_unavailable; /* keeps this translation unit non-empty off x86-64 */
 #endif
