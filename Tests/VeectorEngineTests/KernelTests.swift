@@ -10,7 +10,8 @@ extension KernelSuite {
     /// because `vk_force_scalar` is process-wide.
     ///
     /// Tolerance: |simd − reference| ≤ tol · Σ_k |w_k · x_k| (the sum of absolute products bounds how much
-    /// reordered f32 summation can move a dot product). tol = 1e-5 for VK_EXACT and 1e-4 for VK_FAST.
+    /// reordered f32 summation can move a dot product). tol = 1e-5 for both precisions; the worst seen
+    /// on this data is 2e-7, and a Q4_1 minimum off by 0.1% in the FAST path already fails it.
     @Suite struct KernelTests {
         static let precisions: [vk_precision] = [VK_EXACT, VK_FAST]
 
@@ -72,7 +73,7 @@ extension KernelSuite {
             var rng = SplitMix64(seed: UInt64(type.rawValue) &* 1000 &+ UInt64(precision.rawValue))
             let rowLengths = KernelTestData.isQuantised(type) ? [32, 576, 1536] : [7, 67, 576]
             let rowCount = 37
-            let tolerance = precision == VK_FAST && KernelTestData.isQuantised(type) ? 1e-4 : 1e-5
+            let tolerance = 1e-5
             for rowLength in rowLengths {
                 let w = KernelTestData.weights(type, rows: rowCount, rowLength: rowLength, &rng)
                 for ncols in [1, 3, 8] {
