@@ -108,6 +108,36 @@ extension KernelSuite {
             #expect(KernelError.outputTooSmall(needed: 8, available: 7).description.contains("larger buffer"))
         }
 
+        /// `Kernels.dequantize` (C, SIMD) agrees bit for bit with the Swift block code (`BlockQ4_1`,
+        /// `BlockQ8_0`, `float32(fromFloat16Bits:)`), an independent implementation of the same formats.
+        @Test func dequantizeAgreesWithSwiftBlockCode() throws {
+            var rng = SplitMix64(seed: 31)
+            let cases: [(vk_type, GGMLType)] = [(VK_Q4_1, .q4_1), (VK_Q8_0, .q8_0), (VK_Q4_0, .q4_0), (VK_F16, .f16)]
+            for (kernelType, type) in cases {
+                let rows = 6, rowLength = 576
+                let owner = KernelTestBytes(KernelTestData.weights(kernelType, rows: rows, rowLength: rowLength, &rng))
+                let tensor = owner.tensor("deq", type, [rowLength, rows])
+                var out = [Float](repeating: .nan, count: 4 * rowLength)
+                try out.withUnsafeMutableBufferPointer { try Kernels.dequantize(tensor: tensor, rows: 2..<6, into: $0) }
+                let raw = UnsafeRawBufferPointer(owner.buffer)
+                let rowBytes = rowLength / Int(vk_block_elements(kernelType)) * Int(vk_block_bytes(kernelType))
+                let part = UnsafeRawBufferPointer(rebasing: raw[(2 * rowBytes)..<(6 * rowBytes)])
+                let swift: [Float]
+                switch type {
+                case .q4_1: swift = BlockQ4_1.dequantizeRow(part)
+                case .q8_0: swift = BlockQ8_0.dequantizeRow(part)
+                case .q4_0: swift = BlockQ4_0.dequantizeRow(part)
+                default: swift = (0..<(4 * rowLength)).map { float32(fromFloat16Bits: part.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
+                }
+                #expect(out == swift, "\(type)")
+            }
+            var small = [Float](repeating: 0, count: 10)
+            #expect(throws: KernelError.outputTooSmall(needed: 576, available: 10)) {
+                let (_, t) = randomQ4_1(rows: 2, rowLength: 576, seed: 1)
+                try small.withUnsafeMutableBufferPointer { try Kernels.dequantize(tensor: t, rows: 0..<1, into: $0) }
+            }
+        }
+
         /// SmolLM2's real Q4_1 projections: EXACT within 1e-5 · Σ|w·x| of a Double product of weights
         /// dequantised by the Swift block code, FAST within the 8-bit activation rounding bound
         /// Σ_k |w_k| · amax(block of k) / 254 of EXACT.
