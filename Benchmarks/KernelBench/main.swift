@@ -18,7 +18,7 @@ let bandwidthBytes = 512 << 20
 let big = UnsafeMutableBufferPointer<Float>.allocate(capacity: bandwidthBytes / 4)
 big.initialize(repeating: 1)
 let copyTarget = UnsafeMutableBufferPointer<Float>.allocate(capacity: bandwidthBytes / 8)
-for threads in options.threads {
+for threads in options.modelOnly ? [] : options.threads {
     let pool = try! ComputePool(threads: threads)
     let n = big.count
     let read = measure(repeats: 5) {
@@ -52,7 +52,7 @@ copyTarget.deallocate()
 
 // Q4_1 products. "dram": the weights cycle through copies totalling 256 MiB, far above the L3, as a
 // forward pass over a whole model does; "cache": one matrix, reused (L2/L3 resident).
-for shape in options.shapes {
+for shape in options.modelOnly ? [] : options.shapes {
     let (rows, rowLength) = shape
     let matrixBytes = rows * rowLength / 32 * 20
     let copies = options.cacheOnly ? 1 : max(1, (256 << 20) / matrixBytes)
@@ -111,6 +111,10 @@ for shape in options.shapes {
         Kernels.forceScalar(false)
     }
     weights.deallocate()
+}
+
+if let path = options.modelPath {
+    results += modelPass(path: path, threads: options.threads)
 }
 
 let report: [String: Any] = [
