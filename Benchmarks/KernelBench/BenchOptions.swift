@@ -12,6 +12,10 @@ struct BenchOptions {
     var shapes = [(576, 1536), (1536, 576)]
     /// Reuse one matrix instead of cycling through 256 MiB of copies (`--cache`).
     var cacheOnly = false
+    /// A GGUF model whose every quantised matrix is multiplied once per "token" (`--model PATH`).
+    var modelPath: String?
+    /// Skip the synthetic shapes and the memory figures (`--model-only`).
+    var modelOnly = false
     /// Where to write the JSON report (`--json PATH`; standard output when absent).
     var jsonPath: String?
 
@@ -31,10 +35,13 @@ struct BenchOptions {
                 }
             case "--cache": o.cacheOnly = true
             case "--json": o.jsonPath = it.next()
+            case "--model": o.modelPath = it.next()
+            case "--model-only": o.modelOnly = true
             default:
                 FileHandle.standardError.write("""
                 usage: veector-kernel-bench [--threads 1,2] [--ncols 1,4] [--paths scalar,avx2]
                                             [--shapes 576x1536,1536x576] [--cache] [--json PATH]
+                                            [--model GGUF [--model-only]]
                 unknown argument: \(a)\n
                 """.data(using: .utf8)!)
                 exit(2)

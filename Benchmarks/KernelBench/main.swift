@@ -10,14 +10,15 @@ var results: [[String: Any]] = []
 
 func log(_ s: String) { FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }
 
-log("veector-kernel-bench: kernels \(Kernels.name), cpu \(cpuModelName()), physical cores \(ComputePool.physicalCores)")
+let loadBefore = loadAverage()
+log("veector-kernel-bench: kernels \(Kernels.name), cpu \(cpuModelName()), physical cores \(ComputePool.physicalCores), load \(loadBefore)")
 
 // Memory bandwidth: one streaming read (dot of a buffer with itself reads each line once) and memcpy.
 let bandwidthBytes = 512 << 20
 let big = UnsafeMutableBufferPointer<Float>.allocate(capacity: bandwidthBytes / 4)
 big.initialize(repeating: 1)
 let copyTarget = UnsafeMutableBufferPointer<Float>.allocate(capacity: bandwidthBytes / 8)
-for threads in options.threads {
+for threads in options.modelOnly ? [] : options.threads {
     let pool = try! ComputePool(threads: threads)
     let n = big.count
     let read = measure(repeats: 5) {
@@ -38,17 +39,20 @@ for threads in options.threads {
         }
     }
     let dispatch = measure(repeats: 20_000) { pool.parallelFor(count: 576, grain: 16) { blackHole($0.count) } }
-    results.append(["kind": "memory", "threads": threads, "read_gb_s": Double(bandwidthBytes) / read / 1e9,
-                    "memcpy_gb_s": Double(half * 4 * 2) / copy / 1e9, "pool_dispatch_us": dispatch * 1e6])
-    log(String(format: "memory  threads %d: read %.1f GB/s, memcpy (read+write) %.1f GB/s, pool dispatch %.2f µs",
-               threads, Double(bandwidthBytes) / read / 1e9, Double(half * 4 * 2) / copy / 1e9, dispatch * 1e6))
+    let readGBs = Double(bandwidthBytes) / read.wall / 1e9, copyGBs = Double(half * 4 * 2) / copy.wall / 1e9
+    let readCPU = Double(bandwidthBytes) / (read.cpu / Double(threads)) / 1e9
+    results.append(["kind": "memory", "threads": threads, "read_gb_s": readGBs, "read_gb_s_cpu_time": readCPU,
+                    "memcpy_gb_s": copyGBs, "pool_dispatch_us": dispatch.wall * 1e6,
+                    "pool_dispatch_cpu_us": dispatch.cpu * 1e6])
+    log(String(format: "memory  threads %d: read %.1f GB/s (%.1f by CPU time), memcpy (read+write) %.1f GB/s, pool dispatch %.2f µs wall, %.2f µs CPU",
+               threads, readGBs, readCPU, copyGBs, dispatch.wall * 1e6, dispatch.cpu * 1e6))
 }
 big.deallocate()
 copyTarget.deallocate()
 
 // Q4_1 products. "dram": the weights cycle through copies totalling 256 MiB, far above the L3, as a
 // forward pass over a whole model does; "cache": one matrix, reused (L2/L3 resident).
-for shape in options.shapes {
+for shape in options.modelOnly ? [] : options.shapes {
     let (rows, rowLength) = shape
     let matrixBytes = rows * rowLength / 32 * 20
     let copies = options.cacheOnly ? 1 : max(1, (256 << 20) / matrixBytes)
@@ -88,14 +92,19 @@ for shape in options.shapes {
                             }
                         }
                     }
-                    let gbs = Double(matrixBytes) / seconds / 1e9
-                    let gflops = 2.0 * Double(rows * rowLength * ncols) / seconds / 1e9
+                    let gbs = Double(matrixBytes) / seconds.wall / 1e9
+                    let gflops = 2.0 * Double(rows * rowLength * ncols) / seconds.wall / 1e9
+                    let idle = seconds.cpu / Double(threads) // estimated wall time on idle cores
+                    let gbsCPU = Double(matrixBytes) / idle / 1e9
                     results.append(["kind": "matmul", "type": "Q4_1", "rows": rows, "row_length": rowLength,
                                     "ncols": ncols, "path": path, "precision": precision == .fast ? "fast" : "exact",
                                     "threads": threads, "weights": copies > 1 ? "dram" : "cache",
-                                    "us_per_call": seconds * 1e6, "weight_gb_s": gbs, "gflop_s": gflops])
+                                    "us_per_call": seconds.wall * 1e6, "cpu_us_per_call": seconds.cpu * 1e6,
+                                    "weight_gb_s": gbs, "gflop_s": gflops, "weight_gb_s_cpu_time": gbsCPU,
+                                    "gflop_s_cpu_time": 2.0 * Double(rows * rowLength * ncols) / idle / 1e9])
                     log("Q4_1 \(rows)x\(rowLength) ncols \(ncols) \(path) \(precision == .fast ? "fast " : "exact") threads \(threads): "
-                        + String(format: "%8.1f µs  %6.2f GB/s  %6.2f GFLOP/s", seconds * 1e6, gbs, gflops))
+                        + String(format: "%8.1f µs  %6.2f GB/s  %6.2f GFLOP/s | by CPU time: %6.1f µs  %6.2f GB/s",
+                                 seconds.wall * 1e6, gbs, gflops, idle * 1e6, gbsCPU))
                 }
             }
         }
@@ -104,9 +113,15 @@ for shape in options.shapes {
     weights.deallocate()
 }
 
+if let path = options.modelPath {
+    results += modelPass(path: path, threads: options.threads)
+}
+
 let report: [String: Any] = [
     "tool": "veector-kernel-bench", "date": ISO8601DateFormatter().string(from: Date()),
     "cpu": cpuModelName(), "kernels": Kernels.name, "physical_cores": ComputePool.physicalCores,
+    "load_average_before": loadBefore, "load_average_after": loadAverage(),
+    "command": CommandLine.arguments.joined(separator: " "),
     "results": results,
 ]
 let json = try! JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])

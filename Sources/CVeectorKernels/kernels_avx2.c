@@ -224,36 +224,49 @@ VK_T static void exact_q8_0(const void *w, int64_t n, const float *x, int64_t nc
 
 /* ---- VK_FAST: integer dot products with 8-bit activations ----------------------------------- */
 
-VK_I void fast_row(vk_type T, const uint8_t *row, int64_t nb, const vk_block_q8 *xq, int NC, float *out) {
-    __m256 acc[VK_AVX2_COLS];
-    float msum[VK_AVX2_COLS];
-    for (int c = 0; c < NC; c++) { acc[c] = _mm256_setzero_ps(); msum[c] = 0; }
-    for (int64_t i = 0; i < nb; i++) {
-        __m256i q;
-        float d, m = 0;
-        if (T == VK_Q4_1) {
-            const vk_block_q4_1 *b = (const vk_block_q4_1 *)row + i;
-            q = nibbles(b->qs);
-            d = half_f32(b->d);
-            m = half_f32(b->m);
-        } else if (T == VK_Q4_0) {
-            const vk_block_q4_0 *b = (const vk_block_q4_0 *)row + i;
-            q = _mm256_sub_epi8(nibbles(b->qs), _mm256_set1_epi8(8));
-            d = half_f32(b->d);
-        } else {
-            const vk_block_q8_0 *b = (const vk_block_q8_0 *)row + i;
-            q = _mm256_loadu_si256((const __m256i *)b->qs);
-            d = half_f32(b->d);
-        }
-        for (int c = 0; c < NC; c++) {
-            const vk_block_q8 *xb = xq + c * nb + i;
-            __m256i xv = _mm256_loadu_si256((const __m256i *)xb->qs);
-            __m256 p = T == VK_Q4_1 ? dot_u8s8(q, xv) : dot_s8s8(q, xv);
-            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(d * xb->d), p, acc[c]);
-            if (T == VK_Q4_1) msum[c] += m * xb->s;
-        }
+/* One weight block (index i of the row) applied to NC columns of 8-bit activations. */
+VK_I void fast_block(vk_type T, const uint8_t *row, int64_t i, int64_t nb, const vk_block_q8 *xq, int NC,
+                     __m256 *acc, float *msum) {
+    __m256i q;
+    float d, m = 0;
+    if (T == VK_Q4_1) {
+        const vk_block_q4_1 *b = (const vk_block_q4_1 *)row + i;
+        q = nibbles(b->qs);
+        d = half_f32(b->d);
+        m = half_f32(b->m);
+    } else if (T == VK_Q4_0) {
+        const vk_block_q4_0 *b = (const vk_block_q4_0 *)row + i;
+        q = _mm256_sub_epi8(nibbles(b->qs), _mm256_set1_epi8(8));
+        d = half_f32(b->d);
+    } else {
+        const vk_block_q8_0 *b = (const vk_block_q8_0 *)row + i;
+        q = _mm256_loadu_si256((const __m256i *)b->qs);
+        d = half_f32(b->d);
     }
-    for (int c = 0; c < NC; c++) out[c] = hsum8(acc[c]) + msum[c];
+    for (int c = 0; c < NC; c++) {
+        const vk_block_q8 *xb = xq + c * nb + i;
+        __m256i xv = _mm256_loadu_si256((const __m256i *)xb->qs);
+        __m256 p = T == VK_Q4_1 ? dot_u8s8(q, xv) : dot_s8s8(q, xv);
+        acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(d * xb->d), p, acc[c]);
+        if (T == VK_Q4_1) msum[c] += m * xb->s;
+    }
+}
+
+/* A row times NC columns. With one column the per-block work is too short to hide the FMA latency of a
+   single accumulator, so even and odd blocks go to separate accumulators. */
+VK_I void fast_row(vk_type T, const uint8_t *row, int64_t nb, const vk_block_q8 *xq, int NC, float *out) {
+    __m256 acc[2][VK_AVX2_COLS];
+    float msum[2][VK_AVX2_COLS];
+    for (int u = 0; u < 2; u++)
+        for (int c = 0; c < NC; c++) { acc[u][c] = _mm256_setzero_ps(); msum[u][c] = 0; }
+    int64_t i = 0;
+    if (NC == 1)
+        for (; i + 2 <= nb; i += 2) {
+            fast_block(T, row, i, nb, xq, NC, acc[0], msum[0]);
+            fast_block(T, row, i + 1, nb, xq, NC, acc[1], msum[1]);
+        }
+    for (; i < nb; i++) fast_block(T, row, i, nb, xq, NC, acc[0], msum[0]);
+    for (int c = 0; c < NC; c++) out[c] = hsum8(_mm256_add_ps(acc[0][c], acc[1][c])) + (msum[0][c] + msum[1][c]);
 }
 
 VK_I void fast_rows(vk_type T, const void *w, int64_t n, const vk_block_q8 *xq, int64_t ncols,
@@ -354,4 +367,6 @@ VK_T void vk_avx2_axpy_f32(float a, const float *x, float *y, int64_t n) {
     for (; i < n; i++) y[i] += a * x[i];
 }
 
+#else
+typedef int vk_avx2_unavailable; /* keeps this translation unit non-empty off x86-64 */
 #endif

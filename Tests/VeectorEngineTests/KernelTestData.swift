@@ -1,6 +1,11 @@
 import CVeectorKernels
+import Testing
 import VeectorEngine
 import VeectorTestSupport
+
+/// Every kernel suite runs inside this one, one test at a time: `vk_force_scalar` switches the kernel
+/// set process-wide, so a test comparing two kernel calls must not overlap a test that flips it.
+@Suite(.serialized) enum KernelSuite {}
 
 /// Seeded random weights and activations for the kernel tests, in every stored type the kernels read.
 /// Scales and minima are finite halves of realistic size, so products neither overflow nor vanish.

@@ -81,6 +81,9 @@ int vk_reference_matmul(vk_type type, const void *w, int64_t row_length,
                         const float *x, const vk_block_q8 *xq, int64_t ncols,
                         float *y, int64_t y_stride, int64_t row_begin, int64_t row_end,
                         vk_precision precision);
+void vk_reference_quantize_row_q8(const float *x, vk_block_q8 *y, int64_t n);
+int vk_reference_dequantize_rows(vk_type type, const void *w, int64_t row_length,
+                                 int64_t row_begin, int64_t row_end, float *out);
 
 #ifdef __cplusplus
 }
