@@ -64,7 +64,7 @@ let package = Package(
         ]),
         // Floor 2: the running node.
         .target(name: "VeectorNode", dependencies: [
-            "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorNet", "VeectorWire", "VeectorDHT",
+            "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorIdentity", "VeectorNet", "VeectorWire", "VeectorDHT",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -77,7 +77,7 @@ let package = Package(
         ]),
         .executableTarget(name: "veectordb-stress", dependencies: ["VeectorDB"]),
         // The simulator (issue 5): the same protocol cores over a virtual network, deterministic.
-        .target(name: "VeectorSim", dependencies: ["VeectorDHT", "VeectorWire"], path: "Simulator/VeectorSim"),
+        .target(name: "VeectorSim", dependencies: ["VeectorDHT", "VeectorWire", "VeectorCrypto"], path: "Simulator/VeectorSim"),
         .executableTarget(name: "veesim", dependencies: [
             "VeectorSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Simulator/veesim"),
@@ -94,8 +94,8 @@ let package = Package(
         .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
         .testTarget(name: "VeectorDHTTests", dependencies: ["VeectorDHT", "VeectorWire"]),
         .testTarget(name: "VeectorBlocksTests", dependencies: ["VeectorBlocks", "VeectorEngine", "VeectorTestSupport"]),
-        .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity"]),
-        .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity", "VeectorWire", "VeectorCrypto", "VeectorNode", "VeectorDB", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorTestSupport"]),
         .testTarget(name: "VeectorNetTests", dependencies: [
             "VeectorNet", "VeectorWire", "VeectorTestSupport",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),

@@ -96,6 +96,9 @@ public struct Lookup: Sendable {
         return actions
     }
 
+    /// The ID of the node queried with `transactionID`, while that query is in flight.
+    public func node(inFlight transactionID: [UInt8]) -> NodeID? { inFlight[transactionID] }
+
     /// The result so far (final once `isFinished`).
     public var result: LookupResult {
         var closest: [LookupResponder] = [], hops = 0

@@ -1,0 +1,128 @@
+import CVeectorKernels
+
+/// A llama-architecture language model (SmolLM2 and kin) whose forward pass reads its weights one block
+/// at a time from a `WeightSource`, multiplying by the stored quantised tensors without expanding them.
+///
+/// `forward` runs tokens through every layer and returns logits; the layer-range entry points below it
+/// are what early-exit drafting, speculative verification and beam search build on. One token at a time
+/// uses the kernels (`vk_matmul`, precision as chosen); a batch of 32 or more tokens (a prompt) uses
+/// OpenBLAS `sgemm` on one dequantised band of weight rows at a time.
+public final class LlamaModel: Sendable {
+    /// The model's shape.
+    public let configuration: LlamaConfiguration
+    /// Where the weights come from (a mapped GGUF, or a block cache under a memory budget).
+    public let source: any WeightSource
+    /// How products on quantised weights are computed for small batches.
+    public let precision: ComputePrecision
+    /// The context window a cache gets when none is given (the model's own length, at most this).
+    public static let defaultContextWindow = 2048
+
+    /// A model over `source`; throws when the configuration does not hold together.
+    public init(configuration: LlamaConfiguration, source: any WeightSource,
+                precision: ComputePrecision = .exact) throws(LlamaError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.source = source
+        self.precision = precision
+    }
+
+    /// The model in a mapped GGUF file (configuration from its metadata, weights in place).
+    public convenience init(gguf: GGUFFile, precision: ComputePrecision = .exact) throws(LlamaError) {
+        try self.init(configuration: LlamaConfiguration(gguf: gguf), source: GGUFWeights(file: gguf),
+                      precision: precision)
+    }
+
+    /// An empty KV cache for a sequence of at most `contextWindow` tokens (default: the model's context
+    /// length, capped at `defaultContextWindow`).
+    public func makeCache(contextWindow: Int? = nil) -> LlamaKVCache {
+        let window = contextWindow ?? min(configuration.contextLength, Self.defaultContextWindow)
+        return LlamaKVCache(layerCount: configuration.layerCount, width: configuration.keyValueWidth,
+                            capacity: max(1, window))
+    }
+
+    /// Which positions of a forward pass get logits.
+    public enum LogitsRequest: Sendable {
+        /// None (filling the cache only).
+        case none
+        /// The last token's (what generation needs).
+        case last
+        /// Every token's (perplexity, verification).
+        case all
+    }
+
+    /// Runs `tokens` at the positions after those already in `cache` through the whole model, appends
+    /// their keys and values to the cache, and returns the requested logits (one vector of
+    /// `vocabularySize` floats per requested position, in order).
+    public func forward(_ tokens: [Int], cache: inout LlamaKVCache,
+                        logits request: LogitsRequest = .last) throws(LlamaError) -> [[Float]] {
+        guard !tokens.isEmpty else { throw .emptyPrompt }
+        let position = cache.count
+        guard position + tokens.count <= cache.capacity else { throw .contextFull(contextWindow: cache.capacity) }
+        var product = MatrixProduct(precision: precision)
+        var x = try embed(tokens)
+        try runLayers(&x, count: tokens.count, position: position, layers: 0..<configuration.layerCount,
+                      cache: &cache, product: &product)
+        switch request {
+        case .none: return []
+        case .last: return try logits(x, columns: (tokens.count - 1)..<tokens.count, product: &product)
+        case .all: return try logits(x, columns: 0..<tokens.count, product: &product)
+        }
+    }
+
+    /// The embeddings of `tokens`, back to back (`embeddingLength` floats each).
+    func embed(_ tokens: [Int]) throws(LlamaError) -> [Float] {
+        let d = configuration.embeddingLength
+        source.prefetch(.layer(0))
+        let block: WeightBlock
+        do { block = try source.block(.embedding) } catch { throw .weights(error) }
+        let table = try LlamaLayerWeights.matrix(block, "token_embd.weight", rowLength: d,
+                                                 rows: try tableRows(block, "token_embd.weight"))
+        var x = [Float](repeating: 0, count: tokens.count * d)
+        for (i, token) in tokens.enumerated() {
+            guard token >= 0, token < configuration.vocabularySize, token < table.rowCount else {
+                throw .tokenOutOfRange(token: token, vocabularySize: configuration.vocabularySize)
+            }
+            let status = x.withUnsafeMutableBufferPointer { out in
+                vk_dequantize_rows(vk_type(rawValue: table.type.rawValue), table.bytes.baseAddress, Int64(d),
+                                   Int64(token), Int64(token + 1), out.baseAddress! + i * d)
+            }
+            guard status == 0 else { throw .kernelFailed(tensor: table.name, type: table.type, rowLength: d) }
+        }
+        return x
+    }
+
+    /// Logits for `columns` of the hidden states `x`: final RMSNorm, then the output projection.
+    func logits(_ x: [Float], columns: Range<Int>, product: inout MatrixProduct) throws(LlamaError) -> [[Float]] {
+        let d = configuration.embeddingLength, vocabulary = configuration.vocabularySize
+        let block: WeightBlock
+        do { block = try source.block(.head) } catch { throw .weights(error) }
+        let norm = try LlamaLayerWeights.vector(block, "output_norm.weight", length: d)
+        let output = try LlamaLayerWeights.matrix(block, "output.weight", rowLength: d,
+                                                  rows: try tableRows(block, "output.weight"))
+        guard output.rowCount >= vocabulary else {
+            throw .weights(.unexpectedTensor(block: .head, name: "output.weight",
+                reason: "\(output.rowCount) rows for a vocabulary of \(vocabulary)"))
+        }
+        let n = columns.count
+        var normed = [Float](repeating: 0, count: n * d)
+        var result = [Float](repeating: 0, count: n * output.rowCount)
+        x.withUnsafeBufferPointer { x in
+            normed.withUnsafeMutableBufferPointer { out in
+                LlamaMath.rmsNorm(x.baseAddress! + columns.lowerBound * d,
+                                  weight: norm.bytes.baseAddress!.assumingMemoryBound(to: Float.self),
+                                  epsilon: configuration.rmsNormEpsilon, length: d, count: n, into: out.baseAddress!)
+            }
+        }
+        try normed.withUnsafeBufferPointer { (input) throws(LlamaError) in
+            try result.withUnsafeMutableBufferPointer { (out) throws(LlamaError) in
+                try product.multiply(output, input.baseAddress!, columns: n, into: out.baseAddress!)
+            }
+        }
+        return (0..<n).map { c in Array(result[(c * output.rowCount)..<(c * output.rowCount + vocabulary)]) }
+    }
+
+    /// Rows of a two-dimensional table tensor (embedding or output), whatever they are.
+    private func tableRows(_ block: WeightBlock, _ name: String) throws(LlamaError) -> Int {
+        do { return try block.tensor(name).rowCount } catch { throw .weights(error) }
+    }
+}

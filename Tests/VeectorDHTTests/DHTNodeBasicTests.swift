@@ -1,0 +1,45 @@
+import Testing
+import VeectorWire
+@testable import VeectorDHT
+
+@Suite("DHTNode: basics")
+struct DHTNodeBasicTests {
+    /// Two nodes: one pings the other by address; both end up in each other's routing table.
+    @Test func twoNodesPing() throws {
+        var net = DHTTestNetwork(seed: 1)
+        let a = net.addNode(), b = net.addNode()
+        let id = net.command(a, .ping(net.addresses[b]))
+        try net.complete([(a, id)])
+        #expect(net.result(a, id) == .pong(NodeContact(id: net.nodes[b].ownID, address: net.addresses[b])))
+        #expect(net.nodes[a].routingTable.entry(for: net.nodes[b].ownID) != nil)
+        #expect(net.nodes[b].routingTable.entry(for: net.nodes[a].ownID) != nil)
+        #expect(net.nodes[a].stats.queriesOut.ping == 1)
+        #expect(net.nodes[b].stats.queriesIn.ping == 1)
+        #expect(net.nodes[b].stats.responsesOut == 1)
+    }
+
+    /// A ping to an address where nobody answers fails with `.timedOut` after the query timeout.
+    @Test func pingToSilenceTimesOut() throws {
+        var net = DHTTestNetwork(seed: 2)
+        let a = net.addNode(), b = net.addNode()
+        net.dead.insert(b)
+        let id = net.command(a, .ping(net.addresses[b]))
+        try net.complete([(a, id)])
+        #expect(net.result(a, id) == .failed(.timedOut(net.addresses[b])))
+        #expect(net.now >= .seconds(2))
+        #expect(net.nodes[a].stats.timeouts == 1)
+    }
+
+    /// Lookups on an empty table fail with a typed error that says to bootstrap first.
+    @Test func lookupWithoutNodesFails() throws {
+        var net = DHTTestNetwork(seed: 3)
+        let a = net.addNode()
+        let id = net.command(a, .findNode(.zero))
+        try net.complete([(a, id)])
+        #expect(net.result(a, id) == .failed(.noKnownNodes))
+        #expect(DHTError.noKnownNodes.description.contains("bootstrap"))
+        let none = net.command(a, .bootstrap([]))
+        try net.complete([(a, none)])
+        #expect(net.result(a, none) == .failed(.noBootstrapAddresses))
+    }
+}

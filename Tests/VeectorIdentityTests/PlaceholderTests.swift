@@ -1,4 +1,0 @@
-import Testing
-@testable import VeectorIdentity
-
-@Test func targetBuilds() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import VeectorSession
-
-@Test func targetBuilds() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import VeectorSim
-
-@Test func targetBuilds() { #expect(Bool(true)) }
