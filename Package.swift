@@ -97,13 +97,13 @@ let package = Package(
         .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity", "VeectorWire", "VeectorCrypto", "VeectorNode", "VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorTestSupport"]),
         .testTarget(name: "VeectorNetTests", dependencies: [
-            "VeectorNet", "VeectorWire", "VeectorTestSupport",
+            "VeectorNet", "VeectorWire", "VeectorDHT", "VeectorCrypto", "VeectorTestSupport",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "VeectorSimTests", dependencies: ["VeectorSim", "VeectorTestSupport"]),
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
         .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
         // Slow: real `veenode start` processes (loopback swarms, miniupnpd and libtorrent in network namespaces).
-        .testTarget(name: "VeectorNetworkTests", dependencies: ["VeectorNet", "VeectorWire", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorNetworkTests", dependencies: ["VeectorNet", "VeectorNode", "VeectorWire", "VeectorTestSupport"]),
     ]
 )

@@ -118,6 +118,20 @@ struct UDPDriverTests {
         try await group.shutdownGracefully()
     }
 
+    @Test("datagrams up to the maximum size arrive whole, also when several are read at once")
+    func sizes() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let aInbox = Inbox(), bInbox = Inbox()
+        let a = try await UDPDriver.start(core: PingPongCore(), host: "127.0.0.1", port: 0, group: group, logger: logger, deliver: aInbox.deliver)
+        let b = try await UDPDriver.start(core: PingPongCore(), host: "127.0.0.1", port: 0, group: group, logger: logger, deliver: bInbox.deliver)
+        let sizes = [1, 255, 257, 1500, 3000, UDPDriver<PingPongCore>.maximumDatagramBytes]
+        for n in sizes { try await a.submit(.command(String(repeating: "x", count: n), b.localAddress)) }
+        let got = await bInbox.wait(for: sizes.count)
+        #expect(got.map(\.0.count).sorted() == sizes)
+        await a.close(); await b.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test("a timer armed by the core fires through the event loop; a cancelled one does not")
     func timers() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -18,6 +18,9 @@ import VeectorWire
 public final class UDPDriver<Core: DatagramProtocolCore>: @unchecked Sendable {
     /// The largest datagram read whole; longer ones arrive truncated and the core rejects them.
     public static var maximumDatagramBytes: Int { 4096 }
+    /// Datagrams read per `recvmmsg` call. NIO splits the receive buffer evenly between them, so the
+    /// buffer holds this many maximum-size datagrams.
+    static var datagramsPerRead: Int { 16 }
 
     /// The address the socket is bound to (the real port when 0 was asked for).
     public let localAddress: PeerAddress
@@ -58,8 +61,8 @@ public final class UDPDriver<Core: DatagramProtocolCore>: @unchecked Sendable {
         do {
             channel = try await DatagramBootstrap(group: group)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maximumDatagramBytes))
-                .channelOption(.datagramVectorReadMessageCount, value: 16)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maximumDatagramBytes * datagramsPerRead))
+                .channelOption(.datagramVectorReadMessageCount, value: datagramsPerRead)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(DatagramInboundHandler(box: box))
