@@ -15,7 +15,7 @@ enum RunningStatus {
         print("node:        \(s.nodeID)")
         print("public key:  \(s.publicKey)")
         print("listening:   udp \(s.listen)")
-        print("published:   \(s.publishedAddresses.isEmpty ? "-" : s.publishedAddresses.joined(separator: ", "))")
+        print("published:   \(s.publishedAddresses.isEmpty ? "-" : s.publishedAddresses.joined(separator: ", ")) (endpoint record: \(s.endpointPublications == 0 ? "not stored yet" : "stored on \(s.endpointStoredOn) node(s)"))")
         if let u = s.upnp {
             let maps = u.mappings.map { "\($0.transport.rawValue) \(u.externalAddress ?? "?"):\($0.externalPort)→\($0.internalPort)" }
             print("upnp:        \(u.state)\(maps.isEmpty ? "" : ": " + maps.joined(separator: ", "))\(u.lastError.map { " (\($0))" } ?? "")")

@@ -58,8 +58,17 @@ struct SwarmTests {
         #expect(Set(statuses.map(\.nodeID)).count == nodes.count)
         for (i, s) in statuses.enumerated() { #expect(s.listen == "127.0.0.\(i + 1):\(port)") }
 
-        // Wait until every node has published its record (joined, then put to the k closest).
-        try waitUntil(seconds: 60) { try nodes.allSatisfy { try !$0.status().publishedAddresses.isEmpty } }
+        // Wait until every node has published its record (joined, then put to the k closest) and the
+        // routing tables have settled: each node republishes when its table doubles, so wait for the
+        // last node's table to be as large as the first's would let it grow (no republish pending).
+        try waitUntil(seconds: 90) { try nodes.allSatisfy { try $0.status().endpointPublications > 0 } }
+        var previous = -1
+        try waitUntil(seconds: 60) {
+            let total = try nodes.map { try $0.status().endpointPublications }.reduce(0, +)
+            defer { previous = total }
+            usleep(3_500_000)   // one republish check period of the node's DHT service
+            return total == previous
+        }
 
         // Every node looks up every other node's endpoint record by public key.
         let pairs = (0..<nodes.count).flatMap { i in (0..<nodes.count).filter { $0 != i }.map { (i, $0) } }

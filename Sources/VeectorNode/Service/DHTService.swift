@@ -60,21 +60,28 @@ public struct DHTService: Service {
         published.set(addresses)
         let record = EndpointRecord(nodeID: nodeID, addresses: addresses, publishedAt: Int64(Date().timeIntervalSince1970))
         // Publish once some node can store it (a first node waits for others to join), retrying every
-        // few seconds until at least one node has stored it; the core republishes it from then on.
+        // few seconds until at least one node has stored it. A record published into a small network sits
+        // on nodes that stop being the closest as the network grows, so publish again whenever the routing
+        // table has doubled since (the core's own republishing every 30 minutes covers the rest).
+        var publishedAtSize = 0
         while !Task.isCancelled {
             do throws(NetError) {
-                if try await runner.stats().routingTableSize > 0 {
+                let size = try await runner.stats().routingTableSize
+                if size > 0, publishedAtSize == 0 || size >= 2 * publishedAtSize {
                     let result = try await runner.perform(.publish(.mutable(record.signed(with: keyPair))))
                     if case let .stored(report) = result, report.stored > 0 {
-                        logger.info("published the endpoint record", metadata: ["stored": "\(report.stored)", "asked": "\(report.asked)"])
-                        return
+                        publishedAtSize = size
+                        published.recordPublication(storedOn: report.stored)
+                        logger.info("published the endpoint record", metadata: [
+                            "stored": "\(report.stored)", "asked": "\(report.asked)", "routingTable": "\(size)"])
+                    } else {
+                        logger.debug("endpoint record not stored yet", metadata: ["result": "\(result)"])
                     }
-                    logger.debug("endpoint record not stored yet", metadata: ["result": "\(result)"])
                 }
             } catch {
                 return
             }
-            do { try await Task.sleep(for: .seconds(2)) } catch { return }
+            do { try await Task.sleep(for: .seconds(publishedAtSize == 0 ? 1 : 3)) } catch { return }
         }
     }
 

@@ -91,6 +91,7 @@ public struct NodeControlHandler: ControlHandler {
             nodeID: nodeID.hex, publicKey: keyPair.publicKey.hexString, home: home, pid: getpid(),
             uptimeSeconds: Double((ContinuousClock.now - started).nanosecondCount) / 1e9,
             listen: runner.driver.localAddress.description, publishedAddresses: published.get().map(\.description),
+            endpointPublications: published.publicationCounts().0, endpointStoredOn: published.publicationCounts().1,
             upnp: mapper?.status(), routingTableSize: stats.routingTableSize, traffic: await runner.driver.counters(),
             dht: DHTCounters(stats))
     }
@@ -100,7 +101,15 @@ public struct NodeControlHandler: ControlHandler {
         guard case let .item(found, _) = try await perform(.getItem(target: target, salt: EndpointRecord.salt, seq: nil)) else {
             throw unexpected()
         }
-        guard case let .mutable(item)? = found, item.publicKey == key else {
+        var newest: DHTItem? = found
+        // The lookup asks other nodes; this node may hold the newest copy itself (it is one of the k closest).
+        let now = runner.driver.now()
+        if let local = try await call({ () async throws(NetError) in
+            try await runner.driver.withCore { $0.itemStore.item(for: target, now: now)?.item }
+        }), case let .mutable(l) = local {
+            if case let .mutable(f)? = newest, f.seq >= l.seq {} else { newest = local }
+        }
+        guard case let .mutable(item)? = newest, item.publicKey == key else {
             throw ControlFailure(code: "not-found", message: "no endpoint record for that key in the DHT (is the node running and joined?)")
         }
         let record: EndpointRecord
@@ -164,10 +173,15 @@ extension ItemReply {
     }
 }
 
-/// The addresses the node currently publishes (read by `status`, written by the DHT service).
+/// The addresses the node publishes and how publishing went (read by `status`, written by the DHT service).
 final class PublishedAddresses: @unchecked Sendable {
     private let lock = NSLock()
     private var value: [PeerAddress] = []
+    private var publications = 0
+    private var lastStoredOn = 0
     func get() -> [PeerAddress] { lock.withLock { value } }
     func set(_ v: [PeerAddress]) { lock.withLock { value = v } }
+    func recordPublication(storedOn: Int) { lock.withLock { publications += 1; lastStoredOn = storedOn } }
+    /// (times published, nodes that stored the last publication).
+    func publicationCounts() -> (Int, Int) { lock.withLock { (publications, lastStoredOn) } }
 }

@@ -18,6 +18,10 @@ public struct RunningNodeStatus: Codable, Sendable {
     public var listen: String
     /// The addresses in the published endpoint record.
     public var publishedAddresses: [String]
+    /// How many times the endpoint record was published (again when the routing table doubled).
+    public var endpointPublications: Int
+    /// How many nodes stored the latest publication.
+    public var endpointStoredOn: Int
     /// UPnP's state; nil when started with --no-upnp.
     public var upnp: UPnPPortMapper.Status?
     /// Nodes in the routing table.
