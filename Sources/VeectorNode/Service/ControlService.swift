@@ -21,5 +21,6 @@ public struct ControlService: Service {
         let server = self.server, handler = self.handler, logger = self.logger
         await cancelWhenGracefulShutdown { await server.run(handler: handler, logger: logger) }
         logger.info("control socket closed")
+        try? await gracefulShutdown()
     }
 }

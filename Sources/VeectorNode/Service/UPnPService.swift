@@ -10,9 +10,11 @@ public struct UPnPService: Service {
     /// Runs `mapper`.
     public init(mapper: UPnPPortMapper) { self.mapper = mapper }
 
-    /// Maps, renews, and on graceful shutdown unmaps.
+    /// Maps, renews, and on graceful shutdown unmaps. Without a gateway it idles until shutdown (a
+    /// service that returns early would stop the whole node).
     public func run() async throws {
         let mapper = self.mapper
         await cancelWhenGracefulShutdown { await mapper.run() }
+        try? await gracefulShutdown()
     }
 }
