@@ -32,7 +32,7 @@ let package = Package(
         // Floor 0: checksums and CPU features in plain C, chosen at run time.
         .target(name: "CVeectorSupport"),
         // Floor 0: the engine's compute kernels in C, SIMD paths chosen at run time (no -march=native).
-        .target(name: "CVeectorKernels"),
+        .target(name: "CVeectorKernels", dependencies: ["CVeectorSupport"]),
         .target(name: "VeectorCrypto", dependencies: ["CSodium"]),
         .target(name: "ContentID", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "VeectorRuntime", dependencies: ["CVeectorSupport", "COpenBLAS"]),
@@ -64,7 +64,8 @@ let package = Package(
         ]),
         // Floor 2: the running node.
         .target(name: "VeectorNode", dependencies: [
-            "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorIdentity", "VeectorNet", "VeectorWire", "VeectorDHT",
+            "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorIdentity", "VeectorBlocks", "VeectorEngine",
+            "VeectorNet", "VeectorWire", "VeectorDHT",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -82,6 +83,10 @@ let package = Package(
             "VeectorSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Simulator/veesim"),
         .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB", "ContentID"], path: "Benchmarks/VeectorDBBench"),
+        // Throughput of the engine's compute kernels per kernel set, precision and thread count (JSON).
+        .executableTarget(name: "veector-kernel-bench", dependencies: ["VeectorEngine", "CVeectorKernels"], path: "Benchmarks/KernelBench"),
+        // Throughput of the session core alone (Spec/wire.md, "Sessions"); release builds only.
+        .executableTarget(name: "veector-session-bench", dependencies: ["VeectorSession", "VeectorCrypto", "VeectorWire"], path: "Benchmarks/SessionBench"),
 
         // Tests.
         .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),

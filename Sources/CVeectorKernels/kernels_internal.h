@@ -17,4 +17,18 @@ float vk_half_to_float(uint16_t h);
 void vk_reference_quantize_row_q8(const float *x, vk_block_q8 *y, int64_t n);
 int vk_reference_dequantize_rows(vk_type type, const void *w, int64_t row_length,
                                  int64_t row_begin, int64_t row_end, float *out);
+
+/* The AVX2 + FMA + F16C kernel set (kernels_avx2.c, x86-64 only). Call only when the CPU has all three
+   (kernels.c checks with CPUID) and with arguments vk_matmul has already validated. */
+#if defined(__x86_64__) || defined(_M_X64)
+#define VK_HAVE_AVX2_SET 1
+void vk_avx2_quantize_row_q8(const float *x, vk_block_q8 *y, int64_t n);
+int vk_avx2_matmul(vk_type type, const void *w, int64_t row_length,
+                   const float *x, const vk_block_q8 *xq, int64_t ncols,
+                   float *y, int64_t y_stride, int64_t row_begin, int64_t row_end, vk_precision precision);
+int vk_avx2_dequantize_rows(vk_type type, const void *w, int64_t row_length,
+                            int64_t row_begin, int64_t row_end, float *out);
+float vk_avx2_dot_f32(const float *a, const float *b, int64_t n);
+void vk_avx2_axpy_f32(float a, const float *x, float *y, int64_t n);
+#endif
 #endif

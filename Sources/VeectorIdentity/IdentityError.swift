@@ -18,6 +18,7 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The user revoked this device at `revokedAt` (Unix seconds).
     case revoked(revokedAt: Int64, reason: String)
 
+    /// A sentence for logs and users: what happened and what to do.
     public var description: String {
         switch self {
         case let .invalidKey(what, expected, got):

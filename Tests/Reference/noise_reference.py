@@ -3,9 +3,9 @@
 Noise specification with the `cryptography` package (X25519, ChaCha20-Poly1305) and hashlib's
 BLAKE2b — no Veector code, no libsodium.
 
-It first checks itself against published cacophony test vectors (NN, XN, IX with 25519,
-ChaChaPoly, BLAKE2b), then prints the Noise_XX vectors that Spec/wire.md and the Swift tests use
-(same keys, prologue and payloads as cacophony's vectors).
+It first checks itself against published test vectors (cacophony's NN, XN, IX and snow's XX, all
+with 25519, ChaChaPoly, BLAKE2b), then prints the Noise_XX vectors with cacophony's keys, prologue
+and payloads, and the framing vector, that Spec/wire.md and the Swift tests use.
 
 Run: python3 Tests/Reference/noise_reference.py   (pip install cryptography, in a venv outside the repo)
 """
@@ -201,6 +201,40 @@ for name, expected in PUBLISHED.items():
     assert [c.hex() for c in got] == expected, name
     print(f"Noise_{name}_25519_ChaChaPoly_BLAKE2b: matches the published cacophony vectors")
 
+# snow's published Noise_XX_25519_ChaChaPoly_BLAKE2b vector (tests/vectors/snow.txt).
+H_ = bytes.fromhex
+snow_a = Handshake("XX", True, b"There is no right and wrong. There's only fun and boring.",
+                   H_("842752777821bd4c9a6a84c777cb9028ba2446c864e035c8d380632dca3a7702"),
+                   H_("5dfce6be0b767fc60a51e1d627711c67d63e97115cb3957a64a66919747ea47c"))
+snow_b = Handshake("XX", False, b"There is no right and wrong. There's only fun and boring.",
+                   H_("8885e7006b27a44bec4a6e7bfcc37032a3564a73bf9588585bd1166829d80d8a"),
+                   H_("9c012e056ed37994a4bfb09f57a7505bf44c07e9784c3c2bcefd8880b2d85e21"))
+snow_payloads = [H_(x) for x in [
+    "bcb708376354e0dc837fc3f7e0e9c8c59849fd907a129a3c0afde64e79d1ac09", "77783888d07aa30dfeccf96d8da0a293546232bc8a460b5fbca479e3da54d3b2",
+    "420d0154f4e26a4224c201f3ecceddc06eb8896b78386978fb25b21dd276c6fb", "58f929d4d8eda457fb01b3a09bb6391aac0d93477df9e3042355741747744571",
+    "c86af330a6b59de9d7ead76260204ef7e897a1323bdc0a9c5ea4450556ed0bf6"]]
+snow_expected = [
+    "50a7da541baa50d563e3fd3526f53e9b7e4af8083a4180b5d1f8cd49fbe30518bcb708376354e0dc837fc3f7e0e9c8c59849fd907a129a3c0afde64e79d1ac09",
+    "6b0ae570deada82b6f3071c87bd361014c34f8d15fee49ed0078f38a9c05bb703c2eb46ccc2734a9c07555b85d6f0b5ae29f24aaa2c351d815acd2e1de7770344339d0d854daf5a4468b189caf7ff643d6c5645e9e7fd5edcad6755ea0a01f51f552650ab99b7a0eba09f64b9dc0737f5756688682897c0912890a6ec56d72f8",
+    "386d9e2549dcb9a016db7e05f45c19d2c4fd4e7a61d1c06dbd01d21012d448b34761826aa7b3fc8d0c5cc73d487c1f19ac29de837b4ccd361603f03d12f8971ae0534fbd8096fd5bc2c7bdc77026207623514afa5804d07a3b0c316f9e5a9c12",
+    "c81ba3d22336cd78d64ff9e2161d339db9fd3a5407a3fb594fb7a59d718e83c6054b1002721e63ffb2a2d2d8bfd670bc",
+    "1207c87bc8ec9b6d5db3a3d3ed5caab43c98e71492a424b7d7302ea8313d1b0e3644c9b3c479a80cdb3da1e92466b8ac"]
+snow_out = []
+for i in range(3):
+    w, r = (snow_a, snow_b) if i % 2 == 0 else (snow_b, snow_a)
+    ct = w.write(snow_payloads[i])
+    assert r.read(ct) == snow_payloads[i]
+    snow_out.append(ct.hex())
+sa1, sa2 = snow_a.split()
+sb1, sb2 = snow_b.split()
+for i in range(3, 5):
+    send, recv = (sa1, sb1) if i % 2 == 0 else (sb2, sa2)
+    ct = send.enc(b"", snow_payloads[i])
+    assert recv.dec(b"", ct) == snow_payloads[i]
+    snow_out.append(ct.hex())
+assert snow_out == snow_expected
+print("Noise_XX_25519_ChaChaPoly_BLAKE2b: matches snow's published vector")
+
 msgs, hs, (a1, a2, b1, b2) = run("XX")
 print("\nNoise_XX_25519_ChaChaPoly_BLAKE2b (cacophony keys, prologue and payloads)")
 print("init static public", pub(INIT_STATIC).hex())
@@ -214,3 +248,14 @@ b1.rekey()
 ct = a1.enc(b"", PAYLOADS[0])
 assert b1.dec(b"", ct) == PAYLOADS[0]
 print("after rekey, initiator sends payload 0:", ct.hex())
+
+# Veector transport framing (Spec/wire.md, "Sessions"): a one-fragment message "hello" sealed
+# with key 00..1f at nonce 0, then the REKEY frame at nonce 1, then "hello" again under the new key.
+c = Cipher(bytes(range(32)))
+f1 = c.enc(b"", b"\x00" + (5).to_bytes(4, "big") + b"hello")
+f2 = c.enc(b"", b"\x02")
+c.rekey()
+f3 = c.enc(b"", b"\x00" + (5).to_bytes(4, "big") + b"hello")
+print("\nframing vector (length-prefixed frames):")
+for f in (f1, f2, f3):
+    print(len(f).to_bytes(2, "big").hex() + f.hex())

@@ -54,6 +54,13 @@ struct NodeIdentityStoreTests {
         }
         try node.close()
 
+        // The database files (which hold the device seed) are private to the node's user.
+        for file in listDirectory(home + "/db") {
+            let attributes = try FileManager.default.attributesOfItem(atPath: home + "/db/" + file)
+            if attributes[.type] as? FileAttributeType == .typeRegular {
+                #expect((attributes[.posixPermissions] as? Int ?? 0o777) & 0o077 == 0, "\(file) is readable by others")
+            }
+        }
         // The user seed never appears in clear in the database files.
         let seed = user.keyPair.seed.withUnsafeBytes { Array($0) }
         for file in listDirectory(home + "/db") {

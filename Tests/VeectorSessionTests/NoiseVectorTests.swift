@@ -3,11 +3,11 @@ import VeectorCrypto
 import VeectorSession
 import VeectorTestSupport
 
-/// The Noise handshake against test vectors: the published cacophony vectors for NN, XN and IX
-/// (25519, ChaChaPoly, BLAKE2b — every token XX uses appears in them), and Noise_XX vectors
-/// computed with cacophony's keys and payloads by Tests/Reference/noise_reference.py, an
-/// independent implementation (Python `cryptography` + hashlib) that itself reproduces the
-/// published NN/XN/IX vectors. Spec/wire.md, "Sessions", lists them.
+/// The Noise handshake against test vectors: snow's published Noise_XX_25519_ChaChaPoly_BLAKE2b
+/// vector, the published cacophony vectors for NN, XN and IX (25519, ChaChaPoly, BLAKE2b), and
+/// XX vectors with cacophony's inputs computed by Tests/Reference/noise_reference.py, an
+/// independent implementation (Python `cryptography` + hashlib) that reproduces all the published
+/// ones. Spec/wire.md, "Sessions", lists them.
 @Suite("Noise test vectors")
 struct NoiseVectorTests {
     static let prologue = [UInt8](hex: "4a6f686e2047616c74")
@@ -52,27 +52,41 @@ struct NoiseVectorTests {
     static let xxHandshakeHash = "8cf47d7b3cb5804c0109d48e8bcdbee2cbb65687d8ea2c92994ca361fb86151ad93627b98936cbb32de56e8abb21def3925011ac3e35db9cbeea73ab9a4392c2"
     static let xxAfterRekey = "07330069f69c0a9046f8efd291764527433f14fe6534f18de618bb00378f436e"
 
-    /// Runs cacophony's exchange: the handshake messages, then transport messages alternating
-    /// initiator, responder. Returns every ciphertext and both sides' final states.
-    static func exchange(_ pattern: NoisePattern) throws
+    /// One vector's inputs: keys, prologue and payloads.
+    struct Inputs {
+        var prologue: [UInt8]
+        var initStatic: X25519KeyPair
+        var respStatic: X25519KeyPair
+        var initEphemeral: X25519KeyPair
+        var respEphemeral: X25519KeyPair
+        var payloads: [[UInt8]]
+    }
+
+    static let cacophony = Inputs(prologue: prologue, initStatic: initStatic, respStatic: respStatic,
+                                  initEphemeral: initEphemeral, respEphemeral: respEphemeral, payloads: payloads)
+
+    /// Runs a vector's exchange: the handshake messages, then transport messages alternating
+    /// initiator, responder (the cacophony and snow convention). Returns every ciphertext and
+    /// both sides' final states.
+    static func exchange(_ pattern: NoisePattern, _ v: Inputs = cacophony) throws
         -> (messages: [[UInt8]], initiator: NoiseHandshake, a: (NoiseCipherState, NoiseCipherState), b: (NoiseCipherState, NoiseCipherState)) {
         let sendsInitiatorStatic = stride(from: 0, to: pattern.messages.count, by: 2).contains { pattern.messages[$0].contains(.s) }
         let sendsResponderStatic = stride(from: 1, to: pattern.messages.count, by: 2).contains { pattern.messages[$0].contains(.s) }
-        var a = NoiseHandshake(pattern: pattern, initiator: true, prologue: prologue,
-                               localStatic: sendsInitiatorStatic ? initStatic : nil, fixedEphemeral: initEphemeral)
-        var b = NoiseHandshake(pattern: pattern, initiator: false, prologue: prologue,
-                               localStatic: sendsResponderStatic ? respStatic : nil, fixedEphemeral: respEphemeral)
+        var a = NoiseHandshake(pattern: pattern, initiator: true, prologue: v.prologue,
+                               localStatic: sendsInitiatorStatic ? v.initStatic : nil, fixedEphemeral: v.initEphemeral)
+        var b = NoiseHandshake(pattern: pattern, initiator: false, prologue: v.prologue,
+                               localStatic: sendsResponderStatic ? v.respStatic : nil, fixedEphemeral: v.respEphemeral)
         var rng = SplitMix64(seed: 1)
         var out: [[UInt8]] = []
         let n = pattern.messages.count
         for i in 0..<n {
             let ct: [UInt8]
             if i % 2 == 0 {
-                ct = try a.writeMessage(payload: payloads[i], rng: &rng)
-                #expect(try b.readMessage(ct) == payloads[i])
+                ct = try a.writeMessage(payload: v.payloads[i], rng: &rng)
+                #expect(try b.readMessage(ct) == v.payloads[i])
             } else {
-                ct = try b.writeMessage(payload: payloads[i], rng: &rng)
-                #expect(try a.readMessage(ct) == payloads[i])
+                ct = try b.writeMessage(payload: v.payloads[i], rng: &rng)
+                #expect(try a.readMessage(ct) == v.payloads[i])
             }
             out.append(ct)
         }
@@ -80,18 +94,42 @@ struct NoiseVectorTests {
         #expect(a.handshakeHash == b.handshakeHash)
         var (aSend, aReceive) = try a.split()
         var (bSend, bReceive) = try b.split()
-        for i in n..<payloads.count {
+        for i in n..<v.payloads.count {
             let ct: [UInt8]
             if i % 2 == 0 {
-                ct = try aSend.encrypt(payloads[i], ad: [])
-                #expect(try bReceive.decrypt(ct, ad: []) == payloads[i])
+                ct = try aSend.encrypt(v.payloads[i], ad: [])
+                #expect(try bReceive.decrypt(ct, ad: []) == v.payloads[i])
             } else {
-                ct = try bSend.encrypt(payloads[i], ad: [])
-                #expect(try aReceive.decrypt(ct, ad: []) == payloads[i])
+                ct = try bSend.encrypt(v.payloads[i], ad: [])
+                #expect(try aReceive.decrypt(ct, ad: []) == v.payloads[i])
             }
             out.append(ct)
         }
         return (out, a, (aSend, aReceive), (bSend, bReceive))
+    }
+
+    /// snow's published vector for Noise_XX_25519_ChaChaPoly_BLAKE2b (tests/vectors/snow.txt in
+    /// the snow repository): the protocol Veector sessions run, byte for byte.
+    @Test func snowPublishedXXVector() throws {
+        let v = Inputs(
+            prologue: Array("There is no right and wrong. There's only fun and boring.".utf8),
+            initStatic: try X25519KeyPair(secretBytes: [UInt8](hex: "842752777821bd4c9a6a84c777cb9028ba2446c864e035c8d380632dca3a7702")),
+            respStatic: try X25519KeyPair(secretBytes: [UInt8](hex: "8885e7006b27a44bec4a6e7bfcc37032a3564a73bf9588585bd1166829d80d8a")),
+            initEphemeral: try X25519KeyPair(secretBytes: [UInt8](hex: "5dfce6be0b767fc60a51e1d627711c67d63e97115cb3957a64a66919747ea47c")),
+            respEphemeral: try X25519KeyPair(secretBytes: [UInt8](hex: "9c012e056ed37994a4bfb09f57a7505bf44c07e9784c3c2bcefd8880b2d85e21")),
+            payloads: ["bcb708376354e0dc837fc3f7e0e9c8c59849fd907a129a3c0afde64e79d1ac09",
+                       "77783888d07aa30dfeccf96d8da0a293546232bc8a460b5fbca479e3da54d3b2",
+                       "420d0154f4e26a4224c201f3ecceddc06eb8896b78386978fb25b21dd276c6fb",
+                       "58f929d4d8eda457fb01b3a09bb6391aac0d93477df9e3042355741747744571",
+                       "c86af330a6b59de9d7ead76260204ef7e897a1323bdc0a9c5ea4450556ed0bf6"].map { [UInt8](hex: $0) })
+        let (messages, _, _, _) = try Self.exchange(.xx, v)
+        #expect(messages.map(\.hex) == [
+            "50a7da541baa50d563e3fd3526f53e9b7e4af8083a4180b5d1f8cd49fbe30518bcb708376354e0dc837fc3f7e0e9c8c59849fd907a129a3c0afde64e79d1ac09",
+            "6b0ae570deada82b6f3071c87bd361014c34f8d15fee49ed0078f38a9c05bb703c2eb46ccc2734a9c07555b85d6f0b5ae29f24aaa2c351d815acd2e1de7770344339d0d854daf5a4468b189caf7ff643d6c5645e9e7fd5edcad6755ea0a01f51f552650ab99b7a0eba09f64b9dc0737f5756688682897c0912890a6ec56d72f8",
+            "386d9e2549dcb9a016db7e05f45c19d2c4fd4e7a61d1c06dbd01d21012d448b34761826aa7b3fc8d0c5cc73d487c1f19ac29de837b4ccd361603f03d12f8971ae0534fbd8096fd5bc2c7bdc77026207623514afa5804d07a3b0c316f9e5a9c12",
+            "c81ba3d22336cd78d64ff9e2161d339db9fd3a5407a3fb594fb7a59d718e83c6054b1002721e63ffb2a2d2d8bfd670bc",
+            "1207c87bc8ec9b6d5db3a3d3ed5caab43c98e71492a424b7d7302ea8313d1b0e3644c9b3c479a80cdb3da1e92466b8ac",
+        ])
     }
 
     @Test(arguments: [NoisePattern.nn, .xn, .ix])
@@ -127,5 +165,24 @@ struct NoiseVectorTests {
             var c = NoiseHandshake(pattern: .xx, initiator: false, prologue: [], localStatic: Self.respStatic)
             _ = try c.readMessage([1, 2, 3, 4, 5])
         }
+    }
+}
+
+/// The transport framing vector of Spec/wire.md ("Sessions"), also printed by
+/// Tests/Reference/noise_reference.py: frames sealed exactly as SessionCore seals them.
+@Suite("Session framing vector")
+struct FramingVectorTests {
+    @Test func framesMatchTheSpec() throws {
+        var c = NoiseCipherState(key: try SecretKey(bytes: Array(0..<32)))
+        func frame(_ plaintext: [UInt8]) throws -> String {
+            let ct = try c.encrypt(plaintext, ad: [])
+            return ([UInt8(ct.count >> 8), UInt8(ct.count & 0xff)] + ct).hex
+        }
+        let hello = [0x00, 0, 0, 0, 5] + Array("hello".utf8)
+        #expect(try frame(hello) == "001a18b84231a88ec3bd7f0e64f626bb035cd46aac45aad15e1715b3")
+        #expect(try frame([0x02]) == "00119d78fed5719a58b210d8bd7642b457847a")
+        c.rekey()
+        #expect(c.nonce == 2)
+        #expect(try frame(hello) == "001a849be897e2fd3f876cbea2b34cae310afbeead952b34f28d2f15")
     }
 }

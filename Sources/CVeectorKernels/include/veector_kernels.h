@@ -55,7 +55,7 @@ void vk_quantize_row_q8(const float *x, vk_block_q8 *y, int64_t n);
    With VK_FAST and a Q4_0/Q4_1/Q8_0 weight, xq must hold ncols × row_length/32 blocks quantised
    from x with vk_quantize_row_q8 (x may then be NULL); otherwise x is used and xq may be NULL.
    Returns 0, or -1 when the type is not supported (or row_length is not a multiple of 32 for a
-   quantised type). */
+   quantised type, or the pointer the precision needs, x or xq, is NULL). */
 int vk_matmul(vk_type type, const void *w, int64_t row_length,
               const float *x, const vk_block_q8 *xq, int64_t ncols,
               float *y, int64_t y_stride, int64_t row_begin, int64_t row_end,
@@ -69,6 +69,12 @@ int vk_dequantize_rows(vk_type type, const void *w, int64_t row_length,
 float vk_dot_f32(const float *a, const float *b, int64_t n);
 /* y[i] += a · x[i]. */
 void vk_axpy_f32(float a, const float *x, float *y, int64_t n);
+
+/* Bytes of one stored block of `type` (one element for F32/F16/BF16), or 0 for a type the kernels do
+   not know: lets callers size rows and check their own block structs against the C layouts. */
+size_t vk_block_bytes(vk_type type);
+/* Weights one block of `type` holds: 32 for Q4_0/Q4_1/Q8_0, 1 for F32/F16/BF16, 0 for unknown types. */
+int64_t vk_block_elements(vk_type type);
 
 /* Scalar reference paths, always available, used by tests to check the fast paths. */
 int vk_reference_matmul(vk_type type, const void *w, int64_t row_length,

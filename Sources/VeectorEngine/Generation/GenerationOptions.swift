@@ -17,16 +17,16 @@ public struct GenerationOptions: Sendable, Equatable {
     /// Lossy opt-in: leave the model after `exitLayer` layers when the shallow head's top-1 probability
     /// is at least this threshold. Output may differ from the full model's. `nil` is off.
     public var exitThreshold: EarlyExitOptions?
-    /// Beam search with this many beams when more than 1 (greedy scoring by length-normalised
-    /// log-probability; `sampling` is then ignored).
-    public var beams: Int
+    /// Beam search with this many beams (scored by length-normalised log-probability; `sampling`,
+    /// `speculative` and `exitThreshold` are then ignored). `nil` is no beam search; 1 beam is greedy.
+    public var beams: Int?
     /// Beam scores are `log P / length^lengthPenalty` (1 is the plain average log-probability).
     public var lengthPenalty: Double
 
-    /// Options with greedy sampling, 128 tokens, automatic speculation, one beam.
+    /// Options with greedy sampling, 128 tokens, automatic speculation, no beam search.
     public init(maxTokens: Int = 128, sampling: SamplingParameters = .greedy, stopTokens: Set<Int>? = nil,
                 truncatePrompt: Bool = false, speculative: SpeculativeMode = .automatic,
-                exitThreshold: EarlyExitOptions? = nil, beams: Int = 1, lengthPenalty: Double = 1) {
+                exitThreshold: EarlyExitOptions? = nil, beams: Int? = nil, lengthPenalty: Double = 1) {
         self.maxTokens = maxTokens
         self.sampling = sampling
         self.stopTokens = stopTokens

@@ -29,9 +29,9 @@ public final class LlamaGenerator: Sendable {
         do { try options.sampling.validate() } catch { throw .sampling(error) }
         var run = DecodingRun(model: model, contextWindow: contextWindow, options: options)
         let greedyExact = options.sampling.temperature == 0 && options.sampling.repetitionPenalty == 1
-        if options.beams > 1 {
-            run.strategy = .beam(options.beams)
-            try beamSearch(prompt, beams: options.beams, run: &run, onToken: onToken)
+        if let beams = options.beams {
+            run.strategy = .beam(beams)
+            try beamSearch(prompt, beams: beams, run: &run, onToken: onToken)
         } else if let exit = options.exitThreshold {
             try validate(exitLayer: exit.exitLayer, name: "exitThreshold.exitLayer")
             guard exit.threshold > 0, exit.threshold <= 1 else {
@@ -88,8 +88,8 @@ public final class LlamaGenerator: Sendable {
         guard options.maxTokens >= 1 else {
             throw .invalidOption(name: "maxTokens", value: "\(options.maxTokens)", expected: "at least 1")
         }
-        guard options.beams >= 1 else {
-            throw .invalidOption(name: "beams", value: "\(options.beams)", expected: "at least 1")
+        if let beams = options.beams, beams < 1 {
+            throw .invalidOption(name: "beams", value: "\(beams)", expected: "at least 1 (or nil for no beam search)")
         }
         guard options.lengthPenalty.isFinite, options.lengthPenalty >= 0 else {
             throw .invalidOption(name: "lengthPenalty", value: "\(options.lengthPenalty)", expected: "a finite number ≥ 0")

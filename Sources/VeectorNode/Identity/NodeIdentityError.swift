@@ -12,6 +12,7 @@ public enum NodeIdentityError: Error, CustomStringConvertible, Sendable {
     /// A stored identity record is damaged; `key` names it.
     case damagedRecord(key: String, reason: String)
 
+    /// A sentence for logs and users: what happened and what to do.
     public var description: String {
         switch self {
         case let .storage(e): return e.description

@@ -13,6 +13,7 @@ public enum NoiseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The 2^64-1 nonces of one cipher state are used up; the session must end.
     case nonceExhausted
 
+    /// A sentence for logs and users: what happened and what to do.
     public var description: String {
         switch self {
         case let .truncated(needed, got):

@@ -36,6 +36,8 @@ public struct NoiseHandshake: Sendable {
         symmetric.mixHash(prologue)
     }
 
+    /// The index (0-based) of the next message to write or read.
+    public var nextMessageIndex: Int { messageIndex }
     /// True once every message of the pattern has been written or read.
     public var isComplete: Bool { messageIndex >= pattern.messages.count }
     /// True if the next message is ours to write.

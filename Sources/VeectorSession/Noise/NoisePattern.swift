@@ -4,7 +4,18 @@
 public struct NoisePattern: Sendable, Equatable {
     /// One step of a handshake message.
     public enum Token: Sendable, Equatable {
-        case e, s, ee, es, se, ss
+        /// Send (or receive) a fresh ephemeral public key.
+        case e
+        /// Send (or receive) the static public key, encrypted once a key is mixed in.
+        case s
+        /// Mix in DH(ephemeral, remote ephemeral).
+        case ee
+        /// Mix in DH(initiator ephemeral, responder static).
+        case es
+        /// Mix in DH(initiator static, responder ephemeral).
+        case se
+        /// Mix in DH(static, remote static).
+        case ss
     }
 
     /// The pattern's name as it appears in the protocol name ("XX").

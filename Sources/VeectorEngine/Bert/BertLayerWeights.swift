@@ -1,0 +1,28 @@
+/// The weights of one BERT layer as `Float` pointers, each checked for shape and type: the names a
+/// Hugging Face `BertLayer` uses, local to the layer's block.
+struct BertLayerWeights {
+    let query, queryBias, key, keyBias, value, valueBias: UnsafePointer<Float>
+    let attentionOutput, attentionOutputBias, attentionNormWeight, attentionNormBias: UnsafePointer<Float>
+    let intermediate, intermediateBias, output, outputBias, outputNormWeight, outputNormBias: UnsafePointer<Float>
+
+    /// Reads every tensor of the layer through `reader` (F32 in place, others dequantised).
+    init(reader: inout BertWeightReader, configuration c: BertConfiguration) throws(WeightSourceError) {
+        let h = c.hiddenSize, i = c.intermediateSize
+        query = try reader.matrix("attention.self.query.weight", rows: h, columns: h)
+        queryBias = try reader.vector("attention.self.query.bias", count: h)
+        key = try reader.matrix("attention.self.key.weight", rows: h, columns: h)
+        keyBias = try reader.vector("attention.self.key.bias", count: h)
+        value = try reader.matrix("attention.self.value.weight", rows: h, columns: h)
+        valueBias = try reader.vector("attention.self.value.bias", count: h)
+        attentionOutput = try reader.matrix("attention.output.dense.weight", rows: h, columns: h)
+        attentionOutputBias = try reader.vector("attention.output.dense.bias", count: h)
+        attentionNormWeight = try reader.vector("attention.output.LayerNorm.weight", count: h)
+        attentionNormBias = try reader.vector("attention.output.LayerNorm.bias", count: h)
+        intermediate = try reader.matrix("intermediate.dense.weight", rows: i, columns: h)
+        intermediateBias = try reader.vector("intermediate.dense.bias", count: i)
+        output = try reader.matrix("output.dense.weight", rows: h, columns: i)
+        outputBias = try reader.vector("output.dense.bias", count: h)
+        outputNormWeight = try reader.vector("output.LayerNorm.weight", count: h)
+        outputNormBias = try reader.vector("output.LayerNorm.bias", count: h)
+    }
+}

@@ -1,0 +1,174 @@
+import COpenBLAS
+
+/// A BERT encoder (all-MiniLM-L6-v2 and its kind) run over a `WeightSource`, one block at a time: the
+/// forward pass that turns token ids into contextual hidden states, for sentence embeddings.
+///
+/// Sequences of a batch are *packed*: their tokens lie back to back in one `[tokens, hidden]` matrix
+/// with no padding, so the projections and the feed-forward run as single `cblas_sgemm` products over
+/// every token, and attention runs per sequence over its own tokens only. That is the same arithmetic
+/// as padding to the longest sequence with an attention mask (a masked key gets weight exactly 0), minus
+/// the work on padding. F32 weights are used in place; other variants are dequantised per layer into a
+/// scratch buffer. `prefetch(.layer(n+1))` is called before layer n runs.
+public final class BertModel: Sendable {
+    /// The model's shape.
+    public let configuration: BertConfiguration
+    /// Where the weights come from.
+    public let weights: any WeightSource
+
+    /// A model over `weights`; nothing is read until the first forward pass.
+    public init(configuration: BertConfiguration, weights: any WeightSource) {
+        self.configuration = configuration
+        self.weights = weights
+    }
+
+    /// Runs the encoder over `sequences` of token ids (each `[CLS] … [SEP]`, 1 to `maximumPositions`
+    /// tokens) with token types (nil: all 0), using `threads` OpenBLAS threads.
+    public func forward(_ sequences: [[Int]], tokenTypes: [[Int]]? = nil, threads: Int = 1) throws(BertError) -> BertHiddenStates {
+        let c = configuration
+        guard !sequences.isEmpty else { throw .emptyInput }
+        guard threads >= 1 else { throw .badArgument("threads is \(threads); it must be at least 1") }
+        if let tokenTypes, tokenTypes.map(\.count) != sequences.map(\.count) {
+            throw .badArgument("tokenTypes must have one type per token of each sequence")
+        }
+        var starts: [Int] = []
+        var total = 0
+        for (s, ids) in sequences.enumerated() {
+            guard !ids.isEmpty, ids.count <= c.maximumPositions else {
+                throw .badSequenceLength(sequence: s, length: ids.count, maximum: c.maximumPositions)
+            }
+            for (p, id) in ids.enumerated() where id < 0 || id >= c.vocabularySize {
+                throw .tokenOutOfRange(sequence: s, position: p, id: id, vocabularySize: c.vocabularySize)
+            }
+            if let types = tokenTypes?[s] {
+                for (p, t) in types.enumerated() where t < 0 || t >= c.tokenTypeCount {
+                    throw .tokenTypeOutOfRange(sequence: s, position: p, type: t, typeCount: c.tokenTypeCount)
+                }
+            }
+            starts.append(total)
+            total += ids.count
+        }
+        openblas_set_num_threads(Int32(clamping: threads))
+
+        let h = c.hiddenSize
+        let pass = ForwardBuffers(tokens: total, hidden: h, intermediate: c.intermediateSize,
+                                  longest: sequences.map(\.count).max() ?? 1)
+        defer { pass.release() }
+        let arena = ScratchArena()
+        var types: [GGMLType: Int] = [:]
+        var blocks: [BlockRole] = []
+        do {
+            weights.prefetch(.embedding)
+            weights.prefetch(.layer(0))
+            let embedding = try weights.block(.embedding)
+            blocks.append(.embedding)
+            var reader = BertWeightReader(block: embedding, arena: arena)
+            try embed(sequences, tokenTypes: tokenTypes, reader: &reader, into: pass.x, scratch: pass.q)
+            types.merge(reader.typesUsed, uniquingKeysWith: +)
+            for n in 0..<c.layerCount {
+                if n + 1 < c.layerCount { weights.prefetch(.layer(n + 1)) }
+                let block = try weights.block(.layer(n))
+                blocks.append(.layer(n))
+                arena.reset()
+                var layerReader = BertWeightReader(block: block, arena: arena)
+                let layer = try BertLayerWeights(reader: &layerReader, configuration: c)
+                types.merge(layerReader.typesUsed, uniquingKeysWith: +)
+                run(layer, lengths: sequences.map(\.count), starts: starts, pass: pass)
+            }
+        } catch {
+            throw .weights(error)
+        }
+        return BertHiddenStates(values: Array(UnsafeBufferPointer(start: pass.x, count: total * h)), hiddenSize: h,
+                                sequenceStarts: starts, sequenceLengths: sequences.map(\.count),
+                                blocks: blocks, tensorTypes: types)
+    }
+
+    /// Word + position + token type embeddings, then LayerNorm, into `x`.
+    private func embed(_ sequences: [[Int]], tokenTypes: [[Int]]?, reader: inout BertWeightReader,
+                       into x: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) throws(WeightSourceError) {
+        let c = configuration
+        let h = c.hiddenSize
+        let words = try reader.table("word_embeddings.weight", rows: c.vocabularySize, width: h)
+        let positions = try reader.matrix("position_embeddings.weight", rows: c.maximumPositions, columns: h)
+        let typeTable = try reader.matrix("token_type_embeddings.weight", rows: c.tokenTypeCount, columns: h)
+        let gamma = try reader.vector("LayerNorm.weight", count: h)
+        let beta = try reader.vector("LayerNorm.bias", count: h)
+        var row = 0
+        for (s, ids) in sequences.enumerated() {
+            for (p, id) in ids.enumerated() {
+                let out = x + row * h
+                let position = positions + p * h
+                let type = typeTable + (tokenTypes?[s][p] ?? 0) * h
+                for j in 0..<h { out[j] = position[j] + type[j] }
+                try words.add(row: id, to: out, scratch: scratch, role: reader.block.role)
+                row += 1
+            }
+        }
+        BertVectorOps.addAndNormalize(x, residual: nil, rows: row, width: h, gamma: gamma, beta: beta,
+                                      epsilon: c.layerNormEpsilon)
+    }
+
+    /// One transformer layer over the packed batch in `pass.x`, result back in `pass.x`.
+    private func run(_ w: BertLayerWeights, lengths: [Int], starts: [Int], pass: ForwardBuffers) {
+        let c = configuration
+        let t = pass.tokens, h = c.hiddenSize, i = c.intermediateSize
+        let heads = c.headCount, d = c.headSize
+        let x = pass.x
+        // Projections over every token at once.
+        for (weight, bias, out) in [(w.query, w.queryBias, pass.q), (w.key, w.keyBias, pass.k), (w.value, w.valueBias, pass.v)] {
+            BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: x, lda: h, b: weight, ldb: h, c: out, ldc: h)
+            BertVectorOps.addBias(out, rows: t, width: h, bias: bias)
+        }
+        // Attention, per sequence and head, over that sequence's tokens only.
+        let scale = 1 / Float(d).squareRoot()
+        for (s, length) in lengths.enumerated() {
+            let o = starts[s] * h
+            for head in 0..<heads {
+                let column = head * d
+                BertMatrixProduct.multiplyTransposed(m: length, n: length, k: d, alpha: scale,
+                                                     a: pass.q + o + column, lda: h, b: pass.k + o + column, ldb: h,
+                                                     c: pass.scores, ldc: length)
+                for r in 0..<length { BertVectorOps.softmax(pass.scores + r * length, count: length) }
+                BertMatrixProduct.multiply(m: length, n: d, k: length, a: pass.scores, lda: length,
+                                           b: pass.v + o + column, ldb: h, c: pass.context + o + column, ldc: h)
+            }
+        }
+        // Attention output: dense, residual, LayerNorm → attended (in q, free now).
+        let attended = pass.q
+        BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: pass.context, lda: h,
+                                             b: w.attentionOutput, ldb: h, c: attended, ldc: h)
+        BertVectorOps.addBias(attended, rows: t, width: h, bias: w.attentionOutputBias)
+        BertVectorOps.addAndNormalize(attended, residual: x, rows: t, width: h, gamma: w.attentionNormWeight,
+                                      beta: w.attentionNormBias, epsilon: c.layerNormEpsilon)
+        // Feed-forward: GELU(attended · W1ᵀ + b1) · W2ᵀ + b2, residual, LayerNorm → x.
+        BertMatrixProduct.multiplyTransposed(m: t, n: i, k: h, alpha: 1, a: attended, lda: h,
+                                             b: w.intermediate, ldb: h, c: pass.intermediate, ldc: i)
+        BertVectorOps.addBias(pass.intermediate, rows: t, width: i, bias: w.intermediateBias)
+        BertVectorOps.gelu(pass.intermediate, count: t * i)
+        BertMatrixProduct.multiplyTransposed(m: t, n: h, k: i, alpha: 1, a: pass.intermediate, lda: i,
+                                             b: w.output, ldb: i, c: x, ldc: h)
+        BertVectorOps.addBias(x, rows: t, width: h, bias: w.outputBias)
+        BertVectorOps.addAndNormalize(x, residual: attended, rows: t, width: h, gamma: w.outputNormWeight,
+                                      beta: w.outputNormBias, epsilon: c.layerNormEpsilon)
+    }
+}
+
+/// The activations of one forward pass, allocated once for the whole batch.
+private struct ForwardBuffers {
+    let tokens: Int
+    let x, q, k, v, context, intermediate, scores: UnsafeMutablePointer<Float>
+
+    init(tokens: Int, hidden: Int, intermediate size: Int, longest: Int) {
+        self.tokens = tokens
+        x = .allocate(capacity: tokens * hidden)
+        q = .allocate(capacity: max(tokens * hidden, hidden))
+        k = .allocate(capacity: tokens * hidden)
+        v = .allocate(capacity: tokens * hidden)
+        context = .allocate(capacity: tokens * hidden)
+        intermediate = .allocate(capacity: tokens * size)
+        scores = .allocate(capacity: longest * longest)
+    }
+
+    func release() {
+        for p in [x, q, k, v, context, intermediate, scores] { p.deallocate() }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import VeectorBlocks
-
-@Test func targetBuilds() { #expect(Bool(true)) }
