@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: systemLibraries + [
         // Floor 0: checksums and CPU features in plain C, chosen at run time.
@@ -54,14 +56,23 @@ let package = Package(
         // Floor 1: authenticated encrypted sessions (Noise-XX-style handshake, framing) as a sans-I/O core.
         .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire"]),
 
+        // Floor 2: the drivers that run the sans-I/O cores on real sockets (SwiftNIO), UPnP, the control socket.
+        .target(name: "VeectorNet", dependencies: [
+            "VeectorWire", "VeectorDHT", "CMiniUPnPc",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Floor 2: the running node.
         .target(name: "VeectorNode", dependencies: [
             "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorIdentity", "VeectorBlocks", "VeectorEngine",
+            "VeectorNet", "VeectorWire", "VeectorDHT",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Floor 3: programs.
         .executableTarget(name: "veenode", dependencies: [
-            "VeectorNode", "VeectorDB", "VeectorRuntime",
+            "VeectorNode", "VeectorDB", "VeectorRuntime", "VeectorNet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -90,8 +101,14 @@ let package = Package(
         .testTarget(name: "VeectorBlocksTests", dependencies: ["VeectorBlocks", "VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity", "VeectorWire", "VeectorCrypto", "VeectorNode", "VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorNetTests", dependencies: [
+            "VeectorNet", "VeectorWire", "VeectorDHT", "VeectorCrypto", "VeectorTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "VeectorSimTests", dependencies: ["VeectorSim", "VeectorTestSupport"]),
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
         .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
+        // Slow: real `veenode start` processes (loopback swarms, miniupnpd and libtorrent in network namespaces).
+        .testTarget(name: "VeectorNetworkTests", dependencies: ["VeectorNet", "VeectorNode", "VeectorWire", "VeectorTestSupport"]),
     ]
 )

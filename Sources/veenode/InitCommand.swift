@@ -31,6 +31,7 @@ struct Status: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        if try RunningStatus.printIfRunning(global) { return }
         let log = global.bootstrapLogging()
         let home = try global.openHome(log)
         defer { try? home.close() }

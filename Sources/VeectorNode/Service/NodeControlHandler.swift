@@ -1,0 +1,187 @@
+import Foundation
+import VeectorCrypto
+import VeectorDHT
+import VeectorNet
+import VeectorWire
+
+/// Answers the control socket for a running node: `status`, `peers`, and the DHT operations
+/// `dht.ping`, `dht.lookup`, `dht.get`, `dht.put`, `dht.announce`, `dht.endpoint` (see Docs/network.md).
+public struct NodeControlHandler: ControlHandler {
+    let runner: DHTRunner
+    let mapper: UPnPPortMapper?
+    let keyPair: SigningKeyPair
+    let nodeID: NodeID
+    let home: String
+    let started: ContinuousClock.Instant
+    let published: PublishedAddresses
+
+    /// One method → one answer.
+    public func respond(to request: ControlRequest) async throws(ControlFailure) -> any Encodable & Sendable {
+        let p = request.params
+        switch request.method {
+        case "status": return try await status()
+        case "peers":
+            let entries = try await call { () async throws(NetError) in try await runner.routingEntries() }
+            let now = runner.driver.now()
+            return entries.map { e in
+                PeerInfo(id: e.contact.id.hex, address: e.contact.address.description, failures: e.failures,
+                         lastSeenSecondsAgo: Double(now.duration(since: e.lastSeen).nanosecondCount) / 1e9)
+            }
+        case "dht.ping":
+            let address = try endpoint(p, "address")
+            guard case let .pong(contact) = try await perform(.ping(address)) else { throw unexpected() }
+            return ContactReply(contact)
+        case "dht.lookup":
+            let target = try id(p, "target")
+            if p["peers"] == "1" {
+                guard case let .peers(r) = try await perform(.getPeers(infoHash: target)) else { throw unexpected() }
+                return LookupReply(r)
+            }
+            guard case let .nodes(r) = try await perform(.findNode(target)) else { throw unexpected() }
+            return LookupReply(r)
+        case "dht.get":
+            let target = try id(p, "target")
+            let salt = Array((p["salt"] ?? "").utf8)
+            guard case let .item(item, _) = try await perform(.getItem(target: target, salt: salt, seq: nil)) else { throw unexpected() }
+            return ItemReply(target: target.hex, item: item)
+        case "dht.put":
+            guard let text = p["value"] else { throw .badParam("value", "missing") }
+            let value = BencodeValue.string(text)
+            guard value.encoded().count <= BEP44.maxValueBytes else {
+                throw .badParam("value", "BEP 44 values are at most \(BEP44.maxValueBytes) bytes bencoded")
+            }
+            let command: DHTCommand
+            if p["mutable"] == "1" {
+                let salt = Array((p["salt"] ?? "").utf8)
+                guard salt.count <= BEP44.maxSaltBytes else { throw .badParam("salt", "at most \(BEP44.maxSaltBytes) bytes") }
+                let seq = try p["seq"].map { s throws(ControlFailure) in
+                    guard let v = Int64(s) else { throw .badParam("seq", "expected an integer") }
+                    return v
+                } ?? Int64(Date().timeIntervalSince1970 * 1000)
+                command = .putMutable(MutableItem.signed(value: value, seq: seq, salt: salt, keyPair: keyPair), cas: nil)
+            } else {
+                command = .putImmutable(value)
+            }
+            guard case let .stored(r) = try await perform(command) else { throw unexpected() }
+            return StoreReply(r)
+        case "dht.announce":
+            let infoHash = try id(p, "infohash")
+            let port: DHTAnnouncePort
+            if let text = p["port"] {
+                guard let v = UInt16(text), v != 0 else { throw .badParam("port", "expected 1…65535") }
+                port = .port(v)
+            } else {
+                port = .implied
+            }
+            guard case let .stored(r) = try await perform(.announce(infoHash: infoHash, port: port)) else { throw unexpected() }
+            return StoreReply(r)
+        case "dht.endpoint":
+            guard let key = p["key"].flatMap({ [UInt8](hex: $0) }), key.count == SigningKeyPair.publicKeyBytes else {
+                throw .badParam("key", "expected a 64-digit hex Ed25519 public key")
+            }
+            return try await lookUpEndpoint(key)
+        default:
+            throw .unknownMethod(request.method)
+        }
+    }
+
+    private func status() async throws(ControlFailure) -> RunningNodeStatus {
+        let stats = try await call { () async throws(NetError) in try await runner.stats() }
+        return RunningNodeStatus(
+            nodeID: nodeID.hex, publicKey: keyPair.publicKey.hexString, home: home, pid: getpid(),
+            uptimeSeconds: Double((ContinuousClock.now - started).nanosecondCount) / 1e9,
+            listen: runner.driver.localAddress.description, publishedAddresses: published.get().map(\.description),
+            endpointPublications: published.publicationCounts().0, endpointStoredOn: published.publicationCounts().1,
+            upnp: mapper?.status(), routingTableSize: stats.routingTableSize, traffic: await runner.driver.counters(),
+            dht: DHTCounters(stats))
+    }
+
+    private func lookUpEndpoint(_ key: [UInt8]) async throws(ControlFailure) -> EndpointReply {
+        let target = EndpointRecord.target(publicKey: key)
+        guard case let .item(found, _) = try await perform(.getItem(target: target, salt: EndpointRecord.salt, seq: nil)) else {
+            throw unexpected()
+        }
+        var newest: DHTItem? = found
+        // The lookup asks other nodes; this node may hold the newest copy itself (it is one of the k closest).
+        let now = runner.driver.now()
+        if let local = try await call({ () async throws(NetError) in
+            try await runner.driver.withCore { $0.itemStore.item(for: target, now: now)?.item }
+        }), case let .mutable(l) = local {
+            if case let .mutable(f)? = newest, f.seq >= l.seq {} else { newest = local }
+        }
+        guard case let .mutable(item)? = newest, item.publicKey == key else {
+            throw ControlFailure(code: "not-found", message: "no endpoint record for that key in the DHT (is the node running and joined?)")
+        }
+        let record: EndpointRecord
+        do { record = try EndpointRecord(item: item) } catch {
+            throw ControlFailure(code: "failed", message: error.description)
+        }
+        var addresses = record.addresses
+        if addresses.isEmpty, case let .nodes(r) = try await perform(.findNode(record.nodeID)),
+           let exact = r.closest.first(where: { $0.contact.id == record.nodeID }) {
+            addresses = [exact.contact.address]
+        }
+        return EndpointReply(publicKey: key.hexString, nodeID: record.nodeID.hex, addresses: addresses.map(\.description),
+                             publishedAt: record.publishedAt)
+    }
+
+    private func perform(_ command: DHTCommand) async throws(ControlFailure) -> DHTResult {
+        let result = try await call { () async throws(NetError) in try await runner.perform(command) }
+        if case let .failed(error) = result { throw ControlFailure(code: "failed", message: error.description) }
+        return result
+    }
+
+    private func call<T>(_ body: () async throws(NetError) -> T) async throws(ControlFailure) -> T {
+        do { return try await body() } catch { throw ControlFailure(code: "unavailable", message: error.description) }
+    }
+
+    private func unexpected() -> ControlFailure { ControlFailure(code: "failed", message: "the DHT answered with an unexpected result") }
+
+    private func id(_ p: [String: String], _ name: String) throws(ControlFailure) -> NodeID {
+        guard let text = p[name] else { throw .badParam(name, "missing") }
+        guard let id = NodeID(hex: text) else { throw .badParam(name, "expected 40 hex digits") }
+        return id
+    }
+
+    private func endpoint(_ p: [String: String], _ name: String) throws(ControlFailure) -> PeerAddress {
+        guard let text = p[name] else { throw .badParam(name, "missing") }
+        do { return try NodeRunOptions.parseEndpoints(text).first ?? { throw NetError.badEndpoint(text, reason: "empty") }() }
+        catch { throw .badParam(name, "\(error)") }
+    }
+}
+
+extension ItemReply {
+    init(target: String, item: DHTItem?) {
+        self.target = target
+        switch item {
+        case nil:
+            found = false
+        case let .immutable(v)?:
+            found = true
+            value = Self.text(v)
+        case let .mutable(m)?:
+            found = true
+            value = Self.text(m.value)
+            publicKey = m.publicKey.hexString
+            seq = m.seq
+        }
+    }
+
+    static func text(_ v: BencodeValue) -> String {
+        if let b = v.bytesValue, let s = String(validating: b, as: UTF8.self) { return s }
+        return v.encoded().hexString
+    }
+}
+
+/// The addresses the node publishes and how publishing went (read by `status`, written by the DHT service).
+final class PublishedAddresses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: [PeerAddress] = []
+    private var publications = 0
+    private var lastStoredOn = 0
+    func get() -> [PeerAddress] { lock.withLock { value } }
+    func set(_ v: [PeerAddress]) { lock.withLock { value = v } }
+    func recordPublication(storedOn: Int) { lock.withLock { publications += 1; lastStoredOn = storedOn } }
+    /// (times published, nodes that stored the last publication).
+    func publicationCounts() -> (Int, Int) { lock.withLock { (publications, lastStoredOn) } }
+}

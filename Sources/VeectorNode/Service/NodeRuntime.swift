@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import VeectorCrypto
+import VeectorDHT
+import VeectorNet
+import VeectorWire
+
+/// Runs a node in the foreground (`veenode start`): the DHT on UDP, UPnP port mapping, the control
+/// socket — three `Service`s in one swift-service-lifecycle `ServiceGroup` that shuts down gracefully
+/// on SIGINT/SIGTERM in reverse order: the control socket closes (file removed), the UPnP mappings are
+/// removed, the DHT snapshot is saved and the socket closed.
+public enum NodeRuntime {
+    /// What `start` bound, reported before the group runs (for the "listening" line).
+    public struct Started: Sendable {
+        /// The DHT's UDP address.
+        public var listen: PeerAddress
+        /// The control socket's path.
+        public var controlSocket: String
+        /// The node ID.
+        public var nodeID: NodeID
+    }
+
+    /// Binds everything (failing early with a clear error), calls `ready`, then runs until SIGINT/SIGTERM.
+    public static func run(homePath: String, keyPair: SigningKeyPair, options: NodeRunOptions,
+                           dhtConfiguration: DHTConfiguration = DHTConfiguration(), logger: Logger,
+                           ready: @Sendable (Started) -> Void) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let nodeID = NodeID.derived(fromPublicKey: keyPair.publicKey, externalAddress: nil)
+        let snapshotPath = homePath + "/dht.snapshot"
+        let snapshot = FileManager.default.contents(atPath: snapshotPath).map { [UInt8]($0) }
+        let runner = try await DHTRunner.start(ownID: nodeID, configuration: dhtConfiguration, snapshot: snapshot,
+                                               host: options.host, port: Int(options.port), group: group, logger: logger)
+        let control: ControlServer
+        do {
+            control = try await ControlServer.bind(path: homePath + "/control.sock", group: group)
+        } catch {
+            await runner.close()
+            throw error
+        }
+        var mapper: UPnPPortMapper?
+        if options.upnp {
+            let port = runner.driver.localAddress.port
+            mapper = UPnPPortMapper(mappings: [
+                PortMapping(transport: .udp, externalPort: port, internalPort: port, leaseSeconds: options.upnpLeaseSeconds),
+                PortMapping(transport: .tcp, externalPort: port, internalPort: port, leaseSeconds: options.upnpLeaseSeconds),
+            ], rootDescriptionURL: options.upnpRootDescriptionURL, logger: logger)
+        }
+        let published = PublishedAddresses()
+        let handler = NodeControlHandler(runner: runner, mapper: mapper, keyPair: keyPair, nodeID: nodeID, home: homePath,
+                                         started: .now, published: published)
+        var services: [any Service] = [
+            DHTService(runner: runner, bootstrap: options.bootstrap, keyPair: keyPair, nodeID: nodeID,
+                       mapper: mapper, published: published, snapshotPath: snapshotPath, logger: logger),
+        ]
+        if let mapper { services.append(UPnPService(mapper: mapper)) }
+        services.append(ControlService(server: control, handler: handler, logger: logger))
+
+        ready(Started(listen: runner.driver.localAddress, controlSocket: control.path, nodeID: nodeID))
+        let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await serviceGroup.run()
+        logger.info("node stopped")
+    }
+
+    /// Writes `bytes` to `path` through a temporary file and a rename, so a crash never leaves half a file.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(NetError) {
+        let temporary = path + ".tmp"
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, path) == 0 else { throw NetError.file(path: path, reason: "rename failed (errno \(errno))") }
+        } catch let error as NetError {
+            throw error
+        } catch {
+            throw .file(path: path, reason: "cannot write: \(error)")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import VeectorNet
+import VeectorNode
+
+/// `veenode start`: run the node in the foreground until Ctrl-C or SIGTERM.
+struct Start: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the node in the foreground: the DHT on UDP, UPnP port mapping, and the control socket.",
+        discussion: """
+        Stops gracefully on Ctrl-C (SIGINT) or SIGTERM: the control socket is removed, UPnP mappings are \
+        deleted and the DHT's routing table is saved for the next start. While it runs, `veenode status`, \
+        `veenode peers` and `veenode dht …` talk to it through HOME/control.sock.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "UDP port for the DHT (0 picks a free one).")
+    var port: UInt16 = 6881
+
+    @Option(name: .long, help: "Address to bind (default: every interface).")
+    var host: String = "0.0.0.0"
+
+    @Option(name: .long, help: "Nodes to join through: HOST:PORT,HOST:PORT (IPv4).")
+    var bootstrap: String?
+
+    @Flag(name: .long, help: "Do not ask the router for a UPnP port mapping.")
+    var noUpnp = false
+
+    @Option(name: .long, help: "Read the UPnP gateway from this root description URL instead of discovering it.")
+    var upnpUrl: String?
+
+    @Option(name: .long, help: "UPnP lease in seconds (renewed at half of it).")
+    var upnpLease: Int = 3600
+
+    func run() async throws {
+        let log = global.bootstrapLogging()
+        var options = NodeRunOptions(host: host, port: port, upnp: !noUpnp, upnpRootDescriptionURL: upnpUrl, upnpLeaseSeconds: upnpLease)
+        if let bootstrap { options.bootstrap = try NodeRunOptions.parseEndpoints(bootstrap) }
+        guard upnpLease >= 0 else { throw ValidationError("--upnp-lease must be 0 or more seconds") }
+        let home = try global.openHome(log)
+        defer { try? home.close() }
+        let identity = try home.deviceIdentity()
+        let json = global.json
+        try await NodeRuntime.run(homePath: home.path, keyPair: identity.keyPair, options: options, logger: log) { started in
+            if json {
+                Output.json(["listen": started.listen.description, "control": started.controlSocket, "nodeID": started.nodeID.hex])
+            } else {
+                print("node \(started.nodeID.hex) listening on udp \(started.listen); control socket \(started.controlSocket)")
+            }
+            fflush(nil)
+        }
+    }
+}
