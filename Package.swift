@@ -72,7 +72,7 @@ let package = Package(
 
         // Floor 3: programs.
         .executableTarget(name: "veenode", dependencies: [
-            "VeectorNode", "VeectorDB", "VeectorRuntime", "VeectorNet",
+            "VeectorNode", "VeectorDB", "VeectorRuntime", "VeectorNet", "VeectorEngine", "VeectorBlocks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -14,7 +14,8 @@ struct Veenode: AsyncParsableCommand {
         `veenode docs list --home DIR`.
         """,
         version: "0.1.0",
-        subcommands: [Init.self, Status.self, Start.self, Peers.self, DHT.self, Docs.self, DB.self, User.self, Model.self])
+        subcommands: [Init.self, Status.self, Ask.self, Embed.self, Model.self, Docs.self, User.self, DB.self,
+                      Start.self, Peers.self, DHT.self])
 
     /// OpenBLAS chooses its kernels in a library constructor, before `main` runs: when it guessed
     /// wrong for this CPU, set OPENBLAS_CORETYPE and re-execute once (see `OpenBLASRuntime`).

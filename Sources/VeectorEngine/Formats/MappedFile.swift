@@ -55,6 +55,23 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// An anonymous read-only mapping holding a copy of `contents` (e.g. a tokenizer blob read from
+    /// the database); `name` stands in for the path in error messages.
+    public init(copying contents: [UInt8], name: String) throws {
+        path = name
+        guard !contents.isEmpty else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let address = mmap(nil, contents.count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              address != MAP_FAILED else {
+            throw MappedFileError.cannotMap(path: name, errno: errno)
+        }
+        contents.withUnsafeBytes { address.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        mprotect(address, contents.count, PROT_READ)
+        bytes = UnsafeRawBufferPointer(start: address, count: contents.count)
+    }
+
     deinit {
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
