@@ -24,8 +24,13 @@ struct DHTTestNetwork {
     /// Every action taken, in order, when `recording` (for determinism checks).
     var trace: [(node: Int, action: DHTAction)] = []
     var recording = false
-    /// Datagrams to addresses outside the network (flood replies, for instance), by address.
-    var outside: [PeerAddress: Int] = [:]
+    /// Datagrams a node sent to an address outside the network (flood replies, for instance).
+    struct OutsideKey: Hashable {
+        var node: Int
+        var to: PeerAddress
+    }
+    /// Datagrams sent outside the network, by sender and address.
+    var outside: [OutsideKey: Int] = [:]
     /// A command the current `run(until:)` waits for.
     struct Waiting: Hashable {
         var node: Int
@@ -122,7 +127,7 @@ struct DHTTestNetwork {
             switch action {
             case let .send(to, bytes):
                 guard let j = index[to] else {
-                    outside[to, default: 0] += 1
+                    outside[OutsideKey(node: item.node, to: to), default: 0] += 1
                     continue
                 }
                 let latency = Duration.milliseconds(Int.random(in: 5...50, using: &rng))
