@@ -7,7 +7,7 @@ struct DHTNodePublishTests {
     /// Owned records are republished on schedule, so they outlive the stores' lifetimes
     /// (30 min for peers, 2 h for items); an unpublished one lapses.
     @Test func ownedRecordsAreRepublishedAndOutliveTheirLifetime() throws {
-        var net = try DHTNodeNetworkTests.bootstrapped(size: 30, seed: 21)
+        var net = try DHTTestNetwork.bootstrapped(size: 30, seed: 21)
         let infoHash = NodeID.random(using: &net.rng)
         let a = net.command(4, .publish(.announce(infoHash: infoHash, port: .implied)))
         let b = net.command(5, .publish(.immutable(["doc": "hello"])))
@@ -52,7 +52,7 @@ struct DHTNodePublishTests {
     /// snapshot() → init(snapshot:) keeps the table's nodes and the owned records; damage is a
     /// typed error naming the field.
     @Test func snapshotRoundTripsAndDamageIsReported() throws {
-        var net = try DHTNodeNetworkTests.bootstrapped(size: 20, seed: 23)
+        var net = try DHTTestNetwork.bootstrapped(size: 20, seed: 23)
         let item = try #require(MutableItem.signed(value: "mine", seq: 5, salt: [7], seed: [UInt8](repeating: 2, count: 32)))
         let records: [DHTRecord] = [.announce(infoHash: NodeID.random(using: &net.rng), port: .port(4000)),
                                     .announce(infoHash: NodeID.random(using: &net.rng), port: .implied),

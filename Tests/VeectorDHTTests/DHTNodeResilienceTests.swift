@@ -8,7 +8,7 @@ struct DHTNodeResilienceTests {
     /// still find their targets, and nodes that queried it count it as failing.
     @Test func killedNodeIsRoutedAround() throws {
         let size = 80
-        var net = try DHTNodeNetworkTests.bootstrapped(size: size, seed: 11)
+        var net = try DHTTestNetwork.bootstrapped(size: size, seed: 11)
         let victim = 33
         net.dead.insert(victim)
         let victimID = net.nodes[victim].ownID
@@ -45,7 +45,7 @@ struct DHTNodeResilienceTests {
     /// allowance, while every other node's lookups through node 0 still succeed.
     @Test func floodFromOneAddressIsLimited() throws {
         let size = 40
-        var net = try DHTNodeNetworkTests.bootstrapped(size: size, seed: 13)
+        var net = try DHTTestNetwork.bootstrapped(size: size, seed: 13)
         let attacker = PeerAddress(ip: IPv4Address(10, 250, 0, 1), port: 6666)
         let start = net.now
         let before = net.nodes[0].stats

@@ -57,6 +57,33 @@ struct DHTTestNetwork {
         return i
     }
 
+    /// A network of `size` nodes where node 0 knows no one and every other node bootstraps through
+    /// it, 20 at a time; throws if a bootstrap does not complete or does not reach node 0.
+    static func bootstrapped(size: Int, seed: UInt64) throws -> DHTTestNetwork {
+        var net = DHTTestNetwork(seed: seed)
+        for _ in 0..<size { net.addNode() }
+        var wave: [(Int, DHTCommandID)] = []
+        for i in 1..<size {
+            wave.append((i, net.command(i, .bootstrap([net.addresses[0]]))))
+            guard wave.count == 20 || i == size - 1 else { continue }
+            try net.complete(wave)
+            for (n, id) in wave {
+                guard case let .bootstrapped(report)? = net.result(n, id), report.answered == 1, report.routingTableSize > 0 else {
+                    throw BootstrapFailed(node: n, result: net.result(n, id))
+                }
+            }
+            wave.removeAll()
+        }
+        return net
+    }
+
+    /// A node of `bootstrapped(size:seed:)` did not join.
+    struct BootstrapFailed: Error, CustomStringConvertible {
+        var node: Int
+        var result: DHTResult?
+        var description: String { "node \(node) did not bootstrap: \(String(describing: result))" }
+    }
+
     /// Schedules `command` on node `i` now; returns its ID.
     @discardableResult
     mutating func command(_ i: Int, _ command: DHTCommand) -> DHTCommandID {
