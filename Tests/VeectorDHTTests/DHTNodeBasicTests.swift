@@ -42,4 +42,25 @@ struct DHTNodeBasicTests {
         try net.complete([(a, none)])
         #expect(net.result(a, none) == .failed(.noBootstrapAddresses))
     }
+
+    /// Responders report our address (BEP 42 `ip`); two agreeing reports make it known.
+    @Test func externalAddressFromResponders() throws {
+        var net = DHTTestNetwork(seed: 4)
+        let a = net.addNode(), b = net.addNode(), c = net.addNode()
+        let first = net.command(a, .ping(net.addresses[b]))
+        try net.complete([(a, first)])
+        #expect(net.nodes[a].externalAddress == nil)
+        let second = net.command(a, .ping(net.addresses[c]))
+        try net.complete([(a, second)])
+        #expect(net.nodes[a].externalAddress == net.addresses[a])
+        var votes = ExternalAddressVotes(capacity: 3)
+        let x = PeerAddress(ip: IPv4Address(1, 2, 3, 4), port: 5), y = PeerAddress(ip: IPv4Address(1, 2, 3, 4), port: 6)
+        votes.record(x, from: IPv4Address(9, 0, 0, 1))
+        votes.record(x, from: IPv4Address(9, 0, 0, 1))   // one reporter, one vote
+        #expect(votes.consensus() == nil)
+        votes.record(y, from: IPv4Address(9, 0, 0, 2))
+        votes.record(y, from: IPv4Address(9, 0, 0, 3))
+        votes.record(y, from: IPv4Address(9, 0, 0, 4))   // capacity 3: the x report is gone
+        #expect(votes.count == 3 && votes.consensus() == y)
+    }
 }

@@ -24,8 +24,13 @@ struct DHTTestNetwork {
     /// Every action taken, in order, when `recording` (for determinism checks).
     var trace: [(node: Int, action: DHTAction)] = []
     var recording = false
-    /// Datagrams to addresses outside the network (flood replies, for instance), by address.
-    var outside: [PeerAddress: Int] = [:]
+    /// Datagrams a node sent to an address outside the network (flood replies, for instance).
+    struct OutsideKey: Hashable {
+        var node: Int
+        var to: PeerAddress
+    }
+    /// Datagrams sent outside the network, by sender and address.
+    var outside: [OutsideKey: Int] = [:]
     /// A command the current `run(until:)` waits for.
     struct Waiting: Hashable {
         var node: Int
@@ -50,6 +55,33 @@ struct DHTTestNetwork {
         addresses.append(address)
         index[address] = i
         return i
+    }
+
+    /// A network of `size` nodes where node 0 knows no one and every other node bootstraps through
+    /// it, 20 at a time; throws if a bootstrap does not complete or does not reach node 0.
+    static func bootstrapped(size: Int, seed: UInt64) throws -> DHTTestNetwork {
+        var net = DHTTestNetwork(seed: seed)
+        for _ in 0..<size { net.addNode() }
+        var wave: [(Int, DHTCommandID)] = []
+        for i in 1..<size {
+            wave.append((i, net.command(i, .bootstrap([net.addresses[0]]))))
+            guard wave.count == 20 || i == size - 1 else { continue }
+            try net.complete(wave)
+            for (n, id) in wave {
+                guard case let .bootstrapped(report)? = net.result(n, id), report.answered == 1, report.routingTableSize > 0 else {
+                    throw BootstrapFailed(node: n, result: net.result(n, id))
+                }
+            }
+            wave.removeAll()
+        }
+        return net
+    }
+
+    /// A node of `bootstrapped(size:seed:)` did not join.
+    struct BootstrapFailed: Error, CustomStringConvertible {
+        var node: Int
+        var result: DHTResult?
+        var description: String { "node \(node) did not bootstrap: \(String(describing: result))" }
     }
 
     /// Schedules `command` on node `i` now; returns its ID.
@@ -122,7 +154,7 @@ struct DHTTestNetwork {
             switch action {
             case let .send(to, bytes):
                 guard let j = index[to] else {
-                    outside[to, default: 0] += 1
+                    outside[OutsideKey(node: item.node, to: to), default: 0] += 1
                     continue
                 }
                 let latency = Duration.milliseconds(Int.random(in: 5...50, using: &rng))

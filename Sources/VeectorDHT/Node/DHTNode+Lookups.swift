@@ -51,8 +51,29 @@ extension DHTNode {
         case .findNode, .refresh, .ping:
             finish(n, .nodes(result), into: &out)
         case let .bootstrap(contacted, answered):
-            finish(n, .bootstrapped(DHTBootstrapReport(contacted: contacted, answered: answered,
-                                                       routingTableSize: routingTable.count, lookup: result)), into: &out)
+            // Kademlia's join: refresh every bucket farther than our neighbours (the ones still
+            // empty or untouched), so the table knows every region of the key space before the
+            // bootstrap reports done.
+            let room = max(0, configuration.maxOperations - operations.count)
+            let refreshes = routingTable.refreshTargets(now: now, rng: &rng).prefix(room)
+            guard !refreshes.isEmpty else {
+                return finish(n, .bootstrapped(DHTBootstrapReport(contacted: contacted, answered: answered,
+                                                                  routingTableSize: routingTable.count, lookup: result)), into: &out)
+            }
+            operations[n]?.phase = .refreshing(remaining: refreshes.count, result: result)
+            for refresh in refreshes {
+                startLookup(.joinRefresh(parent: n), .findNode, target: refresh.target, command: nil, now: now, rng: &rng, into: &out)
+            }
+        case let .joinRefresh(parent):
+            finish(n, .nodes(result), into: &out)
+            guard let op = operations[parent], case let .bootstrap(contacted, answered) = op.kind,
+                  case let .refreshing(remaining, selfLookup) = op.phase else { return }
+            guard remaining == 1 else {
+                operations[parent]?.phase = .refreshing(remaining: remaining - 1, result: selfLookup)
+                return
+            }
+            finish(parent, .bootstrapped(DHTBootstrapReport(contacted: contacted, answered: answered,
+                                                            routingTableSize: routingTable.count, lookup: selfLookup)), into: &out)
         case .getPeers:
             finish(n, .peers(result), into: &out)
         case let .getItem(target, salt):

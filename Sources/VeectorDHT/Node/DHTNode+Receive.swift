@@ -50,6 +50,7 @@ extension DHTNode {
             return
         }
         pending[message.transactionID] = nil
+        if let said = message.externalAddress { addressVotes.record(said, from: from.ip) }
         switch message.body {
         case let .response(r):
             counters.responsesIn += 1

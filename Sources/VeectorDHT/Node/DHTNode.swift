@@ -22,6 +22,8 @@ public struct DHTNode: ProtocolCore, Sendable {
     public internal(set) var peerStore: PeerStore
     /// BEP 44 items other nodes put to us.
     public internal(set) var itemStore: ItemStore
+    /// What responders say our address is (BEP 42 `ip`); see `externalAddress`.
+    public internal(set) var addressVotes = ExternalAddressVotes()
     var tokens: TokenIssuer
     var limiter: DHTRateLimiter
     var counters = DHTStats()
@@ -53,6 +55,10 @@ public struct DHTNode: ProtocolCore, Sendable {
         s.operationsRunning = operations.count
         return s
     }
+
+    /// Our address as most responders report it (at least two agreeing), for deriving a BEP 42
+    /// ID and for UPnP checks; nil until known.
+    public var externalAddress: PeerAddress? { addressVotes.consensus() }
 
     /// Source addresses the rate limiter currently tracks (bounded by the configuration).
     public var limiterTrackedAddresses: Int { limiter.trackedAddresses }

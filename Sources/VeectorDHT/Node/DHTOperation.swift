@@ -12,6 +12,8 @@ struct DHTOperation: Sendable {
         case findNode
         /// A bucket refresh (internal; no result is reported).
         case refresh
+        /// A bucket refresh that finishes joining: operation `parent` (a bootstrap) waits for it.
+        case joinRefresh(parent: Int)
         /// `DHTCommand.getPeers`.
         case getPeers
         /// `DHTCommand.announce` or an owned announce.
@@ -32,6 +34,8 @@ struct DHTOperation: Sendable {
         case looking(Lookup)
         /// Writes (announce_peer / put) to the closest nodes are out.
         case storing(StoreProgress)
+        /// A bootstrap's self-lookup is done (`result`); `remaining` join refreshes are running.
+        case refreshing(remaining: Int, result: LookupResult)
     }
 
     /// The driver's command ID; nil for internal operations.

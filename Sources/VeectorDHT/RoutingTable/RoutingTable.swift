@@ -38,12 +38,16 @@ public struct RoutingTable: Sendable {
 
     /// Records that we heard from `contact` at `now` (a reply to our query, or a query from it)
     /// and applies BEP 5's insertion rules. Throws, without changing the table, for our own ID, a
-    /// BEP 42 mismatch (when enforced) or an ID already known at another address.
+    /// BEP 42 mismatch (when enforced), an ID already known at another address, or (with
+    /// `oneNodePerAddress`) an address already held by another live node.
     @discardableResult
     public mutating func insert(_ contact: NodeContact, now: Instant) throws(RoutingTableError) -> InsertOutcome {
         guard let b = ownID.bucketIndex(of: contact.id) else { throw .ownID }
         if configuration.enforceBEP42 && !contact.id.isBEP42Valid(for: contact.address.ip) {
             throw .bep42Mismatch(contact)
+        }
+        if configuration.oneNodePerAddress && !buckets[b].entries.contains(where: { $0.contact.id == contact.id }) {
+            try claimAddress(contact, now: now)
         }
         var bucket = buckets[b]
         defer { buckets[b] = bucket }
@@ -170,6 +174,24 @@ public struct RoutingTable: Sendable {
     public mutating func touchBucket(containing target: NodeID, now: Instant) {
         guard let b = ownID.bucketIndex(of: target) else { return }
         buckets[b].lastChanged = now
+    }
+
+    /// Makes `contact.address` free for `contact.id`: another ID there in a bucket that is not bad
+    /// refuses the newcomer (one endpoint cannot fill the table with made-up IDs); a bad one is
+    /// removed, and other IDs at that address in replacement caches are forgotten.
+    private mutating func claimAddress(_ contact: NodeContact, now: Instant) throws(RoutingTableError) {
+        for i in buckets.indices {
+            if let j = buckets[i].entries.firstIndex(where: { $0.contact.address == contact.address && $0.contact.id != contact.id }) {
+                let holder = buckets[i].entries[j]
+                guard holder.state(at: now, configuration: configuration) == .bad else {
+                    throw .addressInUse(known: holder.contact, claimedBy: contact.id)
+                }
+                remove(holder.contact.id, now: now)
+            }
+            if buckets[i].replacements.contains(where: { $0.contact.address == contact.address && $0.contact.id != contact.id }) {
+                buckets[i].replacements.removeAll { $0.contact.address == contact.address && $0.contact.id != contact.id }
+            }
+        }
     }
 
     /// Moves the freshest usable replacement of bucket `b` into `slot`; nil if none.

@@ -15,10 +15,14 @@ public struct RoutingTableConfiguration: Hashable, Sendable {
     /// Reject nodes whose ID does not satisfy BEP 42 for their address (local addresses are always
     /// exempt; turn this off for loopback test networks).
     public var enforceBEP42: Bool
+    /// Keep at most one node ID per endpoint (IP and port) in the buckets, as libtorrent's
+    /// `restrict_routing_ips` does per IP: one address cannot fill a table with invented IDs.
+    public var oneNodePerAddress: Bool
 
     /// Makes a configuration.
     public init(bucketSize: Int = 8, replacementCacheSize: Int = 8, questionableAfter: Duration = .seconds(15 * 60),
-                maxFailures: Int = 2, pingRetryAfter: Duration = .seconds(10), enforceBEP42: Bool = true) {
+                maxFailures: Int = 2, pingRetryAfter: Duration = .seconds(10), enforceBEP42: Bool = true,
+                oneNodePerAddress: Bool = true) {
         precondition(bucketSize > 0 && replacementCacheSize >= 0 && maxFailures > 0)
         self.bucketSize = bucketSize
         self.replacementCacheSize = replacementCacheSize
@@ -26,5 +30,6 @@ public struct RoutingTableConfiguration: Hashable, Sendable {
         self.maxFailures = maxFailures
         self.pingRetryAfter = pingRetryAfter
         self.enforceBEP42 = enforceBEP42
+        self.oneNodePerAddress = oneNodePerAddress
     }
 }
