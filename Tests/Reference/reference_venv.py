@@ -32,7 +32,7 @@ def ensure(venv=None):
         return
     venv = Path(venv) if venv else DEFAULT_VENV
     python = venv / "bin" / "python"
-    if Path(sys.executable).resolve() == python.resolve() and python.exists():
+    if Path(sys.prefix).resolve() == venv.resolve():
         sys.exit(f"reference_venv: {venv} exists but cannot import llama_cpp/gguf/numpy; "
                  f"run `{python} -m pip install -r {REQUIREMENTS}` and read its error")
     if not python.exists():
