@@ -70,6 +70,8 @@ let package = Package(
             "VeectorSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Simulator/veesim"),
         .executableTarget(name: "veectordb-bench", dependencies: ["VeectorDB", "ContentID"], path: "Benchmarks/VeectorDBBench"),
+        .executableTarget(name: "veector-embed-bench", dependencies: ["VeectorEngine", "VeectorRuntime"],
+                          path: "Benchmarks/EmbedBench", exclude: ["sentences.txt"]),
 
         // Tests.
         .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),

@@ -1,29 +1,62 @@
 import Foundation
 
-/// The element-wise and per-row operations of a BERT layer: bias, residual + LayerNorm, the erf GELU,
-/// and softmax. Each works on rows of a packed row-major `Float` matrix, in place.
+/// The element-wise and per-row operations of a BERT layer, fused so each row is read once: bias,
+/// bias + erf GELU, bias + residual + LayerNorm, and softmax. Each works in place on rows of a packed
+/// row-major `Float` matrix, eight lanes at a time.
 enum BertVectorOps {
-    /// Adds `bias` (length `width`) to each of `rows` rows of `x`.
-    static func addBias(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
-        for r in 0..<rows {
-            let row = x + r * width
-            for j in 0..<width { row[j] += bias[j] }
+    /// Adds `bias` (length `width`) to rows `rows` of `x`.
+    static func addBias(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>, width: Int, bias: UnsafePointer<Float>) {
+        for r in rows {
+            let row = UnsafeMutableRawPointer(x + r * width)
+            var j = 0
+            while j + 8 <= width {
+                let b = UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+                let v = row.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) + b
+                row.storeBytes(of: v, toByteOffset: j * 4, as: SIMD8<Float>.self)
+                j += 8
+            }
+            while j < width { x[r * width + j] += bias[j]; j += 1 }
         }
     }
 
-    /// `x = LayerNorm(x + residual)` row by row (biased variance, as PyTorch), with `gamma` and `beta`.
-    static func addAndNormalize(_ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
-                                rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+    /// `x = GELU(x + bias)` on rows `rows`, with `GELU(v) = 0.5·v·(1 + erf(v/√2))`: BERT's exact
+    /// ("gelu") activation.
+    static func addBiasGELU(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>, width: Int, bias: UnsafePointer<Float>) {
+        let scale: Float = 0.70710678118654752
+        for r in rows {
+            let base = x + r * width
+            let row = UnsafeMutableRawPointer(base)
+            var j = 0
+            while j + 8 <= width {
+                let v = row.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+                    + UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+                let g = 0.5 * v * (1 + BertErf.erf(v * scale))
+                row.storeBytes(of: g, toByteOffset: j * 4, as: SIMD8<Float>.self)
+                j += 8
+            }
+            while j < width {
+                let v = base[j] + bias[j]
+                base[j] = 0.5 * v * (1 + BertErf.erf(v * scale))
+                j += 1
+            }
+        }
+    }
+
+    /// `x = LayerNorm(x + bias + residual)` on rows `rows` (biased variance, as PyTorch), with `gamma`
+    /// and `beta`. `bias` and `residual` may be nil.
+    static func addAndNormalize(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                                rows: Range<Int>, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                 epsilon: Float) {
-        for r in 0..<rows {
+        for r in rows {
             let row = x + r * width
+            if let bias { for j in 0..<width { row[j] += bias[j] } }
             if let residual {
                 let res = residual + r * width
                 for j in 0..<width { row[j] += res[j] }
             }
+            let raw = UnsafeMutableRawPointer(row)
             var sum = SIMD8<Float>()
             var j = 0
-            let raw = UnsafeRawPointer(row)
             while j + 8 <= width {
                 sum += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
                 j += 8
@@ -43,15 +76,6 @@ enum BertVectorOps {
             while j < width { let d = row[j] - mean; squareTotal += d * d; j += 1 }
             let inverse = 1 / (squareTotal / Float(width) + epsilon).squareRoot()
             for k in 0..<width { row[k] = (row[k] - mean) * inverse * gamma[k] + beta[k] }
-        }
-    }
-
-    /// `x = 0.5·x·(1 + erf(x/√2))` over `count` values: BERT's exact ("gelu") activation.
-    static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        let scale: Float = 0.70710678118654752
-        for i in 0..<count {
-            let v = x[i]
-            x[i] = 0.5 * v * (1 + erf(v * scale))
         }
     }
 
