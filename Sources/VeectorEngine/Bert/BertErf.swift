@@ -5,7 +5,8 @@ enum BertErf {
     /// `erf(x)` lane by lane.
     @inline(__always)
     static func erf(_ input: SIMD8<Float>) -> SIMD8<Float> {
-        let x = input.clamped(lowerBound: SIMD8(repeating: -4), upperBound: SIMD8(repeating: 4))
+        let limit = SIMD8<Float>(repeating: 4)
+        let x = input.replacing(with: limit, where: input .> limit).replacing(with: -limit, where: input .< -limit)
         let x2 = x * x
         var p = x2 * SIMD8(repeating: -2.72614225801306e-10) + SIMD8(repeating: 2.77068142495902e-08)
         p = x2 * p + SIMD8(repeating: -2.10102402082508e-06)
