@@ -116,34 +116,30 @@ public final class BertModel: Sendable {
         let t = pass.tokens, h = c.hiddenSize, i = c.intermediateSize
         let x = pass.x
         let epsilon = c.layerNormEpsilon
-        // Projections over every token at once.
-        for (weight, out) in [(w.query, pass.q), (w.key, pass.k), (w.value, pass.v)] {
-            BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: x, lda: h, b: weight, ldb: h, c: out, ldc: h)
-        }
-        BertParallel.rows(t, threads: threads) { rows in
-            BertVectorOps.addBias(pass.q, rows: rows, width: h, bias: w.queryBias)
-            BertVectorOps.addBias(pass.k, rows: rows, width: h, bias: w.keyBias)
-            BertVectorOps.addBias(pass.v, rows: rows, width: h, bias: w.valueBias)
+        // Projections over every token at once, biases folded into the products.
+        for (weight, bias, out) in [(w.query, w.queryBias, pass.q), (w.key, w.keyBias, pass.k), (w.value, w.valueBias, pass.v)] {
+            BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: x, lda: h, b: weight, ldb: h, c: out, ldc: h,
+                                                 bias: bias)
         }
         attention(lengths: lengths, starts: starts, pass: pass, threads: threads)
-        // Attention output: dense, bias, residual, LayerNorm → attended (in q, free now).
+        // Attention output: dense + bias, residual, LayerNorm → attended (in q, free now).
         let attended = pass.q
         BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: pass.context, lda: h,
-                                             b: w.attentionOutput, ldb: h, c: attended, ldc: h)
+                                             b: w.attentionOutput, ldb: h, c: attended, ldc: h, bias: w.attentionOutputBias)
         BertParallel.rows(t, threads: threads) { rows in
-            BertVectorOps.addAndNormalize(pass.q, bias: w.attentionOutputBias, residual: pass.x, rows: rows, width: h,
+            BertVectorOps.addAndNormalize(pass.q, bias: nil, residual: pass.x, rows: rows, width: h,
                                           gamma: w.attentionNormWeight, beta: w.attentionNormBias, epsilon: epsilon)
         }
         // Feed-forward: GELU(attended · W1ᵀ + b1) · W2ᵀ + b2, residual, LayerNorm → x.
         BertMatrixProduct.multiplyTransposed(m: t, n: i, k: h, alpha: 1, a: attended, lda: h,
-                                             b: w.intermediate, ldb: h, c: pass.intermediate, ldc: i)
+                                             b: w.intermediate, ldb: h, c: pass.intermediate, ldc: i, bias: w.intermediateBias)
         BertParallel.rows(t, threads: threads) { rows in
-            BertVectorOps.addBiasGELU(pass.intermediate, rows: rows, width: i, bias: w.intermediateBias)
+            BertVectorOps.gelu(pass.intermediate, rows: rows, width: i)
         }
         BertMatrixProduct.multiplyTransposed(m: t, n: h, k: i, alpha: 1, a: pass.intermediate, lda: i,
-                                             b: w.output, ldb: i, c: x, ldc: h)
+                                             b: w.output, ldb: i, c: x, ldc: h, bias: w.outputBias)
         BertParallel.rows(t, threads: threads) { rows in
-            BertVectorOps.addAndNormalize(pass.x, bias: w.outputBias, residual: pass.q, rows: rows, width: h,
+            BertVectorOps.addAndNormalize(pass.x, bias: nil, residual: pass.q, rows: rows, width: h,
                                           gamma: w.outputNormWeight, beta: w.outputNormBias, epsilon: epsilon)
         }
     }

@@ -1,44 +1,25 @@
 import Foundation
 
-/// The element-wise and per-row operations of a BERT layer, fused so each row is read once: bias,
-/// bias + erf GELU, bias + residual + LayerNorm, and softmax. Each works in place on rows of a packed
+/// The element-wise and per-row operations of a BERT layer, fused so each row is read once: the
+/// erf GELU, bias + residual + LayerNorm, and softmax. Each works in place on rows of a packed
 /// row-major `Float` matrix, eight lanes at a time.
 enum BertVectorOps {
-    /// Adds `bias` (length `width`) to rows `rows` of `x`.
-    static func addBias(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>, width: Int, bias: UnsafePointer<Float>) {
-        for r in rows {
-            let row = UnsafeMutableRawPointer(x + r * width)
-            var j = 0
-            while j + 8 <= width {
-                let b = UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-                let v = row.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) + b
-                row.storeBytes(of: v, toByteOffset: j * 4, as: SIMD8<Float>.self)
-                j += 8
-            }
-            while j < width { x[r * width + j] += bias[j]; j += 1 }
-        }
-    }
-
-    /// `x = GELU(x + bias)` on rows `rows`, with `GELU(v) = 0.5·v·(1 + erf(v/√2))`: BERT's exact
-    /// ("gelu") activation.
-    static func addBiasGELU(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>, width: Int, bias: UnsafePointer<Float>) {
+    /// `x = GELU(x)` on rows `rows`, with `GELU(v) = 0.5·v·(1 + erf(v/√2))`: BERT's exact ("gelu")
+    /// activation (the bias is already in `x`, folded into the product).
+    static func gelu(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>, width: Int) {
         let scale: Float = 0.70710678118654752
-        for r in rows {
-            let base = x + r * width
-            let row = UnsafeMutableRawPointer(base)
-            var j = 0
-            while j + 8 <= width {
-                let v = row.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-                    + UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-                let g = 0.5 * v * (1 + BertErf.erf(v * scale))
-                row.storeBytes(of: g, toByteOffset: j * 4, as: SIMD8<Float>.self)
-                j += 8
-            }
-            while j < width {
-                let v = base[j] + bias[j]
-                base[j] = 0.5 * v * (1 + BertErf.erf(v * scale))
-                j += 1
-            }
+        let start = rows.lowerBound * width, end = rows.upperBound * width
+        let raw = UnsafeMutableRawPointer(x)
+        var j = start
+        while j + 8 <= end {
+            let v = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            raw.storeBytes(of: 0.5 * v * (1 + BertErf.erf(v * scale)), toByteOffset: j * 4, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < end {
+            let v = x[j]
+            x[j] = 0.5 * v * (1 + BertErf.erf(v * scale))
+            j += 1
         }
     }
 
