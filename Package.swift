@@ -87,6 +87,8 @@ let package = Package(
         .executableTarget(name: "veector-kernel-bench", dependencies: ["VeectorEngine", "CVeectorKernels"], path: "Benchmarks/KernelBench"),
         // Throughput of the session core alone (Spec/wire.md, "Sessions"); release builds only.
         .executableTarget(name: "veector-session-bench", dependencies: ["VeectorSession", "VeectorCrypto", "VeectorWire"], path: "Benchmarks/SessionBench"),
+        .executableTarget(name: "veector-embed-bench", dependencies: ["VeectorEngine", "VeectorRuntime"],
+                          path: "Benchmarks/EmbedBench", exclude: ["sentences.txt"]),
 
         // Tests.
         .target(name: "VeectorTestSupport", dependencies: ["VeectorDB"], path: "Tests/VeectorTestSupport"),

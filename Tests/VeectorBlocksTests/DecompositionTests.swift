@@ -100,7 +100,9 @@ import VeectorTestSupport
             if info.name.hasPrefix("encoder.layer.") {
                 let parts = info.name.dropFirst(14).split(separator: ".", maxSplits: 1)
                 (role, local) = (.layer(Int(parts[0])!), String(parts[1]))
-            } else if info.name.hasPrefix("embeddings.") { (role, local) = (.embedding, info.name) } else { (role, local) = (.head, info.name) }
+            } else if info.name.hasPrefix("embeddings.") {
+                (role, local) = (.embedding, String(info.name.dropFirst(11)))
+            } else { (role, local) = (.head, String(info.name.dropFirst(7))) }
             let t = try #require(ultimate[role]?.tensors[local], "\(info.name)")
             #expect(t.type == .f32 && t.dimensions == Array(info.shape.reversed()))
             #expect(t.bytes.elementsEqual(st.bytes(of: info)), "\(info.name)")

@@ -1,7 +1,8 @@
 import VeectorEngine
 
-/// How a BERT safetensors file splits into blocks: `embeddings.*` → embedding (names kept);
-/// `encoder.layer.N.*` → layer N under the name without `encoder.layer.N.`; `pooler.*` → head (the
+/// How a BERT safetensors file splits into blocks, under the engine's local names (as
+/// `SafetensorsWeights` serves them): `embeddings.*` → embedding without `embeddings.`;
+/// `encoder.layer.N.*` → layer N without `encoder.layer.N.`; `pooler.*` → head without `pooler.` (the
 /// head is empty when there is no pooler). PyTorch shapes `[out, in]` become ggml dimensions
 /// `[in, out]` with the bytes unchanged. Non-float buffers (`embeddings.position_ids`) are left out:
 /// they are the positions 0…n-1, not weights.
@@ -21,14 +22,14 @@ enum BertLayout {
                 }
                 layer[n].append(try source(file, info, String(parts[1])))
             } else if info.name.hasPrefix("embeddings.") {
-                embedding.append(try source(file, info, info.name))
+                embedding.append(try source(file, info, String(info.name.dropFirst("embeddings.".count))))
             } else if info.name.hasPrefix("pooler.") {
-                head.append(try source(file, info, info.name))
+                head.append(try source(file, info, String(info.name.dropFirst("pooler.".count))))
             } else {
                 throw .badTensor(name: info.name, reason: "is not an embedding, encoder layer or pooler tensor of a BERT model")
             }
         }
-        guard embedding.contains(where: { $0.name == "embeddings.word_embeddings.weight" }) else {
+        guard embedding.contains(where: { $0.name == "word_embeddings.weight" }) else {
             throw .missing(what: "tensor embeddings.word_embeddings.weight", path: path)
         }
         for (n, tensors) in layer.enumerated() where tensors.isEmpty {

@@ -1,6 +1,7 @@
 /// The weights of one BERT layer as `Float` pointers, each checked for shape and type: the names a
-/// Hugging Face `BertLayer` uses, local to the layer's block.
-struct BertLayerWeights {
+/// Hugging Face `BertLayer` uses, local to the layer's block. Read-only while the layer runs, so threads
+/// share it.
+struct BertLayerWeights: @unchecked Sendable {
     let query, queryBias, key, keyBias, value, valueBias: UnsafePointer<Float>
     let attentionOutput, attentionOutputBias, attentionNormWeight, attentionNormBias: UnsafePointer<Float>
     let intermediate, intermediateBias, output, outputBias, outputNormWeight, outputNormBias: UnsafePointer<Float>

@@ -9,20 +9,25 @@ enum BertMatrixProduct {
     /// Below this size in any dimension the plain loop is used instead of `cblas_sgemm`.
     static let blasMinimumDimension = 32
 
-    /// `C[m×n] = alpha · A[m×k] · Bᵀ` where B is stored as n rows of k (`B[j][p]` at `b[j*ldb + p]`):
-    /// the shape of `x · Wᵀ` for a PyTorch `[out, in]` weight and of `Q · Kᵀ`.
+    /// `C[m×n] = alpha · A[m×k] · Bᵀ (+ bias)` where B is stored as n rows of k (`B[j][p]` at
+    /// `b[j*ldb + p]`): the shape of `x · Wᵀ + b` for a PyTorch `[out, in]` weight and of `Q · Kᵀ`.
+    /// A bias (length n) is written into C first and accumulated onto with β = 1, which saves a pass.
     static func multiplyTransposed(m: Int, n: Int, k: Int, alpha: Float,
                                    a: UnsafePointer<Float>, lda: Int,
                                    b: UnsafePointer<Float>, ldb: Int,
-                                   c: UnsafeMutablePointer<Float>, ldc: Int) {
+                                   c: UnsafeMutablePointer<Float>, ldc: Int,
+                                   bias: UnsafePointer<Float>? = nil) {
         if m >= blasMinimumDimension, n >= blasMinimumDimension, k >= blasMinimumDimension {
+            if let bias {
+                for i in 0..<m { (c + i * ldc).update(from: bias, count: n) }
+            }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha,
-                        a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+                        a, Int32(lda), b, Int32(ldb), bias == nil ? 0 : 1, c, Int32(ldc))
             return
         }
         for i in 0..<m {
             let row = a + i * lda
-            for j in 0..<n { c[i * ldc + j] = alpha * dot(row, b + j * ldb, k) }
+            for j in 0..<n { c[i * ldc + j] = alpha * dot(row, b + j * ldb, k) + (bias?[j] ?? 0) }
         }
     }
 

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 /// A BERT encoder (all-MiniLM-L6-v2 and its kind) run over a `WeightSource`, one block at a time: the
 /// forward pass that turns token ids into contextual hidden states, for sentence embeddings.
@@ -51,7 +52,7 @@ public final class BertModel: Sendable {
 
         let h = c.hiddenSize
         let pass = ForwardBuffers(tokens: total, hidden: h, intermediate: c.intermediateSize,
-                                  longest: sequences.map(\.count).max() ?? 1)
+                                  longest: sequences.map(\.count).max() ?? 1, threads: threads)
         defer { pass.release() }
         let arena = ScratchArena()
         var types: [GGMLType: Int] = [:]
@@ -72,7 +73,7 @@ public final class BertModel: Sendable {
                 var layerReader = BertWeightReader(block: block, arena: arena)
                 let layer = try BertLayerWeights(reader: &layerReader, configuration: c)
                 types.merge(layerReader.typesUsed, uniquingKeysWith: +)
-                run(layer, lengths: sequences.map(\.count), starts: starts, pass: pass)
+                run(layer, lengths: sequences.map(\.count), starts: starts, pass: pass, threads: threads)
             }
         } catch {
             throw .weights(error)
@@ -103,61 +104,85 @@ public final class BertModel: Sendable {
                 row += 1
             }
         }
-        BertVectorOps.addAndNormalize(x, residual: nil, rows: row, width: h, gamma: gamma, beta: beta,
+        BertVectorOps.addAndNormalize(x, bias: nil, residual: nil, rows: 0..<row, width: h, gamma: gamma, beta: beta,
                                       epsilon: c.layerNormEpsilon)
     }
 
-    /// One transformer layer over the packed batch in `pass.x`, result back in `pass.x`.
-    private func run(_ w: BertLayerWeights, lengths: [Int], starts: [Int], pass: ForwardBuffers) {
+    /// One transformer layer over the packed batch in `pass.x`, result back in `pass.x`. Products over
+    /// every token use OpenBLAS's `threads`; attention and the row operations are split across `threads`
+    /// by `BertParallel` (OpenBLAS set to one thread meanwhile, so the two never oversubscribe).
+    private func run(_ w: BertLayerWeights, lengths: [Int], starts: [Int], pass: ForwardBuffers, threads: Int) {
         let c = configuration
         let t = pass.tokens, h = c.hiddenSize, i = c.intermediateSize
-        let heads = c.headCount, d = c.headSize
         let x = pass.x
-        // Projections over every token at once.
+        let epsilon = c.layerNormEpsilon
+        // Projections over every token at once, biases folded into the products.
         for (weight, bias, out) in [(w.query, w.queryBias, pass.q), (w.key, w.keyBias, pass.k), (w.value, w.valueBias, pass.v)] {
-            BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: x, lda: h, b: weight, ldb: h, c: out, ldc: h)
-            BertVectorOps.addBias(out, rows: t, width: h, bias: bias)
+            BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: x, lda: h, b: weight, ldb: h, c: out, ldc: h,
+                                                 bias: bias)
         }
-        // Attention, per sequence and head, over that sequence's tokens only.
-        let scale = 1 / Float(d).squareRoot()
-        for (s, length) in lengths.enumerated() {
-            let o = starts[s] * h
-            for head in 0..<heads {
-                let column = head * d
-                BertMatrixProduct.multiplyTransposed(m: length, n: length, k: d, alpha: scale,
-                                                     a: pass.q + o + column, lda: h, b: pass.k + o + column, ldb: h,
-                                                     c: pass.scores, ldc: length)
-                for r in 0..<length { BertVectorOps.softmax(pass.scores + r * length, count: length) }
-                BertMatrixProduct.multiply(m: length, n: d, k: length, a: pass.scores, lda: length,
-                                           b: pass.v + o + column, ldb: h, c: pass.context + o + column, ldc: h)
-            }
-        }
-        // Attention output: dense, residual, LayerNorm → attended (in q, free now).
+        attention(lengths: lengths, starts: starts, pass: pass, threads: threads)
+        // Attention output: dense + bias, residual, LayerNorm → attended (in q, free now).
         let attended = pass.q
         BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: pass.context, lda: h,
-                                             b: w.attentionOutput, ldb: h, c: attended, ldc: h)
-        BertVectorOps.addBias(attended, rows: t, width: h, bias: w.attentionOutputBias)
-        BertVectorOps.addAndNormalize(attended, residual: x, rows: t, width: h, gamma: w.attentionNormWeight,
-                                      beta: w.attentionNormBias, epsilon: c.layerNormEpsilon)
+                                             b: w.attentionOutput, ldb: h, c: attended, ldc: h, bias: w.attentionOutputBias)
+        BertParallel.rows(t, threads: threads) { rows in
+            BertVectorOps.addAndNormalize(pass.q, bias: nil, residual: pass.x, rows: rows, width: h,
+                                          gamma: w.attentionNormWeight, beta: w.attentionNormBias, epsilon: epsilon)
+        }
         // Feed-forward: GELU(attended · W1ᵀ + b1) · W2ᵀ + b2, residual, LayerNorm → x.
         BertMatrixProduct.multiplyTransposed(m: t, n: i, k: h, alpha: 1, a: attended, lda: h,
-                                             b: w.intermediate, ldb: h, c: pass.intermediate, ldc: i)
-        BertVectorOps.addBias(pass.intermediate, rows: t, width: i, bias: w.intermediateBias)
-        BertVectorOps.gelu(pass.intermediate, count: t * i)
+                                             b: w.intermediate, ldb: h, c: pass.intermediate, ldc: i, bias: w.intermediateBias)
+        BertParallel.rows(t, threads: threads) { rows in
+            BertVectorOps.gelu(pass.intermediate, rows: rows, width: i)
+        }
         BertMatrixProduct.multiplyTransposed(m: t, n: h, k: i, alpha: 1, a: pass.intermediate, lda: i,
-                                             b: w.output, ldb: i, c: x, ldc: h)
-        BertVectorOps.addBias(x, rows: t, width: h, bias: w.outputBias)
-        BertVectorOps.addAndNormalize(x, residual: attended, rows: t, width: h, gamma: w.outputNormWeight,
-                                      beta: w.outputNormBias, epsilon: c.layerNormEpsilon)
+                                             b: w.output, ldb: i, c: x, ldc: h, bias: w.outputBias)
+        BertParallel.rows(t, threads: threads) { rows in
+            BertVectorOps.addAndNormalize(pass.x, bias: nil, residual: pass.q, rows: rows, width: h,
+                                          gamma: w.outputNormWeight, beta: w.outputNormBias, epsilon: epsilon)
+        }
+    }
+
+    /// Scaled dot-product attention of every sequence and head over that sequence's own tokens:
+    /// `context = softmax(Q·Kᵀ/√d)·V`, the (sequence, head) pairs balanced across `threads`.
+    private func attention(lengths: [Int], starts: [Int], pass: ForwardBuffers, threads: Int) {
+        let c = configuration
+        let h = c.hiddenSize, heads = c.headCount, d = c.headSize
+        let scale = 1 / Float(d).squareRoot()
+        @Sendable func one(_ item: Int, scores: UnsafeMutablePointer<Float>) {
+            let s = item / heads, column = (item % heads) * d
+            let length = lengths[s], o = starts[s] * h + column
+            BertMatrixProduct.multiplyTransposed(m: length, n: length, k: d, alpha: scale, a: pass.q + o, lda: h,
+                                                 b: pass.k + o, ldb: h, c: scores, ldc: length)
+            for r in 0..<length { BertVectorOps.softmax(scores + r * length, count: length) }
+            BertMatrixProduct.multiply(m: length, n: d, k: length, a: scores, lda: length,
+                                       b: pass.v + o, ldb: h, c: pass.context + o, ldc: h)
+        }
+        let items = lengths.count * heads
+        if threads == 1 {
+            for item in 0..<items { one(item, scores: pass.scores[0]) }
+            return
+        }
+        let plan = BertParallel.balance(costs: (0..<items).map { lengths[$0 / heads] * lengths[$0 / heads] + 64 },
+                                        workers: threads)
+        openblas_set_num_threads(1)
+        DispatchQueue.concurrentPerform(iterations: plan.count) { w in
+            for item in plan[w] { one(item, scores: pass.scores[w]) }
+        }
+        openblas_set_num_threads(Int32(clamping: threads))
     }
 }
 
-/// The activations of one forward pass, allocated once for the whole batch.
-private struct ForwardBuffers {
+/// The activations of one forward pass, allocated once for the whole batch. Threads of one pass write
+/// disjoint rows or columns of these buffers, never the same element.
+private struct ForwardBuffers: @unchecked Sendable {
     let tokens: Int
-    let x, q, k, v, context, intermediate, scores: UnsafeMutablePointer<Float>
+    let x, q, k, v, context, intermediate: UnsafeMutablePointer<Float>
+    /// One attention score matrix (longest × longest) per thread.
+    let scores: [UnsafeMutablePointer<Float>]
 
-    init(tokens: Int, hidden: Int, intermediate size: Int, longest: Int) {
+    init(tokens: Int, hidden: Int, intermediate size: Int, longest: Int, threads: Int) {
         self.tokens = tokens
         x = .allocate(capacity: tokens * hidden)
         q = .allocate(capacity: max(tokens * hidden, hidden))
@@ -165,10 +190,10 @@ private struct ForwardBuffers {
         v = .allocate(capacity: tokens * hidden)
         context = .allocate(capacity: tokens * hidden)
         intermediate = .allocate(capacity: tokens * size)
-        scores = .allocate(capacity: longest * longest)
+        scores = (0..<threads).map { _ in .allocate(capacity: longest * longest) }
     }
 
     func release() {
-        for p in [x, q, k, v, context, intermediate, scores] { p.deallocate() }
+        for p in [x, q, k, v, context, intermediate] + scores { p.deallocate() }
     }
 }

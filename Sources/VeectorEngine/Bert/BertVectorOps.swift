@@ -1,29 +1,43 @@
 import Foundation
 
-/// The element-wise and per-row operations of a BERT layer: bias, residual + LayerNorm, the erf GELU,
-/// and softmax. Each works on rows of a packed row-major `Float` matrix, in place.
+/// The element-wise and per-row operations of a BERT layer, fused so each row is read once: the
+/// erf GELU, bias + residual + LayerNorm, and softmax. Each works in place on rows of a packed
+/// row-major `Float` matrix, eight lanes at a time.
 enum BertVectorOps {
-    /// Adds `bias` (length `width`) to each of `rows` rows of `x`.
-    static func addBias(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
-        for r in 0..<rows {
-            let row = x + r * width
-            for j in 0..<width { row[j] += bias[j] }
+    /// `x = GELU(x)` on rows `rows`, with `GELU(v) = 0.5·v·(1 + erf(v/√2))`: BERT's exact ("gelu")
+    /// activation (the bias is already in `x`, folded into the product).
+    static func gelu(_ x: UnsafeMutablePointer<Float>, rows: Range<Int>, width: Int) {
+        let scale: Float = 0.70710678118654752
+        let start = rows.lowerBound * width, end = rows.upperBound * width
+        let raw = UnsafeMutableRawPointer(x)
+        var j = start
+        while j + 8 <= end {
+            let v = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            raw.storeBytes(of: 0.5 * v * (1 + BertErf.erf(v * scale)), toByteOffset: j * 4, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < end {
+            let v = x[j]
+            x[j] = 0.5 * v * (1 + BertErf.erf(v * scale))
+            j += 1
         }
     }
 
-    /// `x = LayerNorm(x + residual)` row by row (biased variance, as PyTorch), with `gamma` and `beta`.
-    static func addAndNormalize(_ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
-                                rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+    /// `x = LayerNorm(x + bias + residual)` on rows `rows` (biased variance, as PyTorch), with `gamma`
+    /// and `beta`. `bias` and `residual` may be nil.
+    static func addAndNormalize(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                                rows: Range<Int>, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                 epsilon: Float) {
-        for r in 0..<rows {
+        for r in rows {
             let row = x + r * width
+            if let bias { for j in 0..<width { row[j] += bias[j] } }
             if let residual {
                 let res = residual + r * width
                 for j in 0..<width { row[j] += res[j] }
             }
+            let raw = UnsafeMutableRawPointer(row)
             var sum = SIMD8<Float>()
             var j = 0
-            let raw = UnsafeRawPointer(row)
             while j + 8 <= width {
                 sum += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
                 j += 8
@@ -43,15 +57,6 @@ enum BertVectorOps {
             while j < width { let d = row[j] - mean; squareTotal += d * d; j += 1 }
             let inverse = 1 / (squareTotal / Float(width) + epsilon).squareRoot()
             for k in 0..<width { row[k] = (row[k] - mean) * inverse * gamma[k] + beta[k] }
-        }
-    }
-
-    /// `x = 0.5·x·(1 + erf(x/√2))` over `count` values: BERT's exact ("gelu") activation.
-    static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        let scale: Float = 0.70710678118654752
-        for i in 0..<count {
-            let v = x[i]
-            x[i] = 0.5 * v * (1 + erf(v * scale))
         }
     }
 
