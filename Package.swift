@@ -96,7 +96,9 @@ let package = Package(
         .testTarget(name: "ContentIDTests", dependencies: ["ContentID"]),
         .testTarget(name: "VeectorRuntimeTests", dependencies: ["VeectorRuntime", "CVeectorSupport", "CMiniUPnPc"]),
         .testTarget(name: "VeectorDBTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
-        .testTarget(name: "VeectorNodeTests", dependencies: ["VeectorNode", "VeectorDB", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorNodeTests", dependencies: [
+            "VeectorNode", "VeectorDB", "VeectorTestSupport", "VeectorBlocks", "VeectorEngine", "VeectorCrypto",
+        ]),
         .testTarget(name: "VeectorEngineTests", dependencies: ["VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
         .testTarget(name: "VeectorDHTTests", dependencies: ["VeectorDHT", "VeectorWire"]),

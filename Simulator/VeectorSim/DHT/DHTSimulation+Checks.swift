@@ -9,11 +9,12 @@ extension DHTSimulation {
         guard let pending = commands.removeValue(forKey: id) else { return }
         let latency = Duration.nanoseconds(Int64(now.nanoseconds - pending.issuedAt.nanoseconds))
         switch (pending.purpose, result) {
-        case let (.bootstrap, .bootstrapped(report)):
+        case let (.bootstrap, .bootstrapped(report)) where report.answered > 0:
             metrics.bootstraps += 1
-            if report.answered == 0 { metrics.bootstrapsFailed += 1 }
         case (.bootstrap, _):
+            // As veenode does: a bootstrap nobody answered (a lost datagram) is retried after 5 s.
             metrics.bootstrapsFailed += 1
+            queue.schedule(.join(peer: pending.peer, via: 0), at: now.advanced(by: .seconds(5)))
         case let (.publish, .stored(report)), let (.announce, .stored(report)):
             metrics.stores.append(report.stored)
         case let (.findItem(r), .item(item, lookup)):

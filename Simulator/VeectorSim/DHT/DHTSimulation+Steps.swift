@@ -95,7 +95,12 @@ extension DHTSimulation {
 
     /// Starts a peer's core (fresh, or from its stored snapshot) and bootstraps it through `via`.
     func start(_ i: Int, via: Int, snapshot: [UInt8]? = nil) {
-        guard !peers[i].isRunning, !peers[i].left else { return }
+        guard !peers[i].left else { return }
+        if peers[i].isRunning {
+            // Already running: this is a bootstrap retry.
+            if via != i { command(i, .bootstrap([peers[via].address]), .bootstrap) }
+            return
+        }
         let node: DHTNode
         if let snapshot, let restored = try? DHTNode(ownID: peers[i].id, configuration: configuration, snapshot: snapshot,
                                                      now: now, rng: &peers[i].rng) {

@@ -109,6 +109,7 @@ public final class DHTSimulation {
             trace.add(now.nanoseconds); trace.add(0x5739 &+ UInt64(i))
             perform(scenario.timeline[i].step)
         case let .join(peer, via):
+            guard !peers[peer].crashed else { return }
             start(peer, via: via)
         case let .adversaryTick(peer):
             adversaryTick(peer)
