@@ -9,6 +9,7 @@ func simulationConfiguration() -> GossipConfiguration {
     c.repairTimeout = .milliseconds(400)
     c.repairRetry = .milliseconds(300)
     c.targetPeers = 2
+    c.maxEagerPeers = 3
     return c
 }
 
