@@ -51,6 +51,8 @@ let package = Package(
         .target(name: "VeectorWire", dependencies: ["VeectorCrypto"]),
         // Floor 1: the Kademlia DHT as a sans-I/O protocol core.
         .target(name: "VeectorDHT", dependencies: ["VeectorWire"]),
+        // Floor 1: gossip of signed, content-addressed announcements as a sans-I/O protocol core.
+        .target(name: "VeectorGossip", dependencies: ["VeectorWire", "VeectorCrypto", "ContentID"]),
         // Floor 1: device/user identities and device certificates.
         .target(name: "VeectorIdentity", dependencies: ["VeectorCrypto", "VeectorWire"]),
         // Floor 1: authenticated encrypted sessions (Noise-XX-style handshake, framing) as a sans-I/O core.
@@ -102,6 +104,7 @@ let package = Package(
         .testTarget(name: "VeectorEngineTests", dependencies: ["VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
         .testTarget(name: "VeectorDHTTests", dependencies: ["VeectorDHT", "VeectorWire"]),
+        .testTarget(name: "VeectorGossipTests", dependencies: ["VeectorGossip", "VeectorWire", "VeectorCrypto", "ContentID"]),
         .testTarget(name: "VeectorBlocksTests", dependencies: ["VeectorBlocks", "VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity", "VeectorWire", "VeectorCrypto", "VeectorNode", "VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorTestSupport"]),

@@ -1,0 +1,100 @@
+import VeectorWire
+
+extension GossipNode {
+    /// Encodes and sends `frame` to `peer` through its queue. Returns false if the queue was full
+    /// and the frame was dropped.
+    @discardableResult
+    mutating func send(_ frame: GossipFrame, to peer: GossipPeer, into out: inout [GossipAction]) -> Bool {
+        sendBytes(frame.encoded(), to: peer, into: &out)
+    }
+
+    /// Sends already-encoded frame bytes to `peer`: straight out while its send window has room,
+    /// else queued (bounded); dropped when the queue is full.
+    @discardableResult
+    mutating func sendBytes(_ bytes: [UInt8], to peer: GossipPeer, into out: inout [GossipAction]) -> Bool {
+        guard var state = peers[peer] else { return false }
+        defer { peers[peer] = state }
+        if let window = configuration.sendWindow {
+            if state.inFlight >= window || !state.queue.isEmpty {
+                guard state.queue.count < configuration.maxQueuedFrames,
+                      state.queuedBytes + bytes.count <= configuration.maxQueuedBytes else {
+                    counters.queueDrops += 1
+                    return false
+                }
+                state.queue.append(bytes)
+                state.queuedBytes += bytes.count
+                return true
+            }
+            state.inFlight += 1
+        }
+        emit(bytes, to: peer, into: &out)
+        return true
+    }
+
+    /// The driver finished one send to `peer`: release the next queued frame.
+    mutating func sendCompleted(_ peer: GossipPeer, into out: inout [GossipAction]) {
+        guard var state = peers[peer], configuration.sendWindow != nil else { return }
+        state.inFlight = max(0, state.inFlight - 1)
+        if let next = state.queue.popFirst() {
+            state.queuedBytes -= next.count
+            state.inFlight += 1
+            peers[peer] = state
+            emit(next, to: peer, into: &out)
+        } else {
+            peers[peer] = state
+        }
+    }
+
+    mutating func emit(_ bytes: [UInt8], to peer: GossipPeer, into out: inout [GossipAction]) {
+        counters.framesOut += 1
+        counters.bytesOut += bytes.count
+        out.append(.send(to: peer, bytes: bytes))
+    }
+
+    /// Pushes a message frame to `topic`'s eager peers and queues announcements for its lazy
+    /// peers, skipping `except` (the peer it came from) and the author.
+    mutating func forward(_ id: GossipMessageID, topic: GossipTopic, frame: [UInt8], author: GossipPeer,
+                          except: GossipPeer?, now: Instant, into out: inout [GossipAction]) {
+        for peer in (eager[topic] ?? []).sorted() where peer != except && peer != author {
+            if !sendBytes(frame, to: peer, into: &out) {
+                makeLazy(topic, peer: peer)   // back-pressure: a slow peer repairs by graft instead
+                announce(id, topic: topic, to: peer)
+            }
+        }
+        for peer in (lazy[topic] ?? []).sorted() where peer != except && peer != author {
+            announce(id, topic: topic, to: peer)
+        }
+        armLazyFlush(now: now, into: &out)
+    }
+
+    /// Batches an `ihave` of `id` for `peer` (bounded; beyond the bound it is dropped).
+    mutating func announce(_ id: GossipMessageID, topic: GossipTopic, to peer: GossipPeer) {
+        guard var state = peers[peer] else { return }
+        guard state.pendingCount < configuration.maxPendingAnnouncements else { counters.queueDrops += 1; return }
+        state.pendingIHave[topic, default: []].append(id)
+        state.pendingCount += 1
+        peers[peer] = state
+    }
+
+    mutating func armLazyFlush(now: Instant, into out: inout [GossipAction]) {
+        guard !lazyFlushArmed else { return }
+        lazyFlushArmed = true
+        out.append(.setTimer(.lazyFlush, at: now.advanced(by: configuration.lazyDelay)))
+    }
+
+    /// Sends every batched announcement.
+    mutating func flushAnnouncements(into out: inout [GossipAction]) {
+        lazyFlushArmed = false
+        for peer in peers.keys.sorted() {
+            guard let pending = peers[peer]?.pendingIHave, !pending.isEmpty else { continue }
+            peers[peer]?.pendingIHave = [:]
+            peers[peer]?.pendingCount = 0
+            for topic in pending.keys.sorted() {
+                for chunk in chunks(pending[topic]!, of: GossipLimits.maxIDsPerFrame) {
+                    counters.ihavesOut += 1
+                    send(.ihave(topic, chunk), to: peer, into: &out)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import VeectorWire
+
+extension GossipNode {
+    /// A timer fired: ignore it unless its deadline has come and it is still needed.
+    mutating func fire(_ timer: GossipTimer, now: Instant, rng: inout some RandomNumberGenerator,
+                       into out: inout [GossipAction]) {
+        switch timer {
+        case .heartbeat:
+            guard let due = nextHeartbeat, due <= now else { return }
+            heartbeat(now: now, rng: &rng, into: &out)
+            let next = now.advanced(by: configuration.heartbeatInterval)
+            nextHeartbeat = next
+            out.append(.setTimer(.heartbeat, at: next))
+        case .lazyFlush:
+            guard lazyFlushArmed else { return }
+            flushAnnouncements(into: &out)
+        case let .repair(id):
+            repair(id, now: now, into: &out)
+        }
+    }
+
+    /// The eager copy of `id` did not come: graft it from the next announcer still linked.
+    mutating func repair(_ id: GossipMessageID, now: Instant, into out: inout [GossipAction]) {
+        guard var m = missing[id], m.deadline <= now else { return }
+        if seen.contains(id) { missing[id] = nil; return }
+        while let peer = m.announcers.first {
+            m.announcers.removeFirst()
+            guard peers[peer] != nil else { continue }
+            makeEager(m.topic, peer: peer)
+            counters.graftsOut += 1
+            send(.graft(m.topic, [id]), to: peer, into: &out)
+            m.deadline = now.advanced(by: configuration.repairRetry)
+            missing[id] = m
+            out.append(.setTimer(.repair(id), at: m.deadline))
+            return
+        }
+        missing[id] = nil   // nobody left to ask; a later ihave starts over
+    }
+
+    /// Housekeeping: expire caches and the graylist, let negative scores recover, reset rate
+    /// counters, and ask for peers when below the target degree.
+    mutating func heartbeat(now: Instant, rng: inout some RandomNumberGenerator, into out: inout [GossipAction]) {
+        seen.expire(now: now)
+        store.expire(now: now)
+        for (peer, until) in graylist where until <= now { graylist[peer] = nil }
+        for peer in peers.keys {
+            peers[peer]!.inboundThisInterval = 0
+            if peers[peer]!.score < 0 { peers[peer]!.score = min(0, peers[peer]!.score + configuration.scoreRecovery) }
+        }
+        var deficit = configuration.targetPeers - peers.count
+        guard deficit > 0 else { return }
+        var pool = candidates.filter { peers[$0] == nil && !isGraylisted($0, now: now) && $0 != identity }.sorted()
+        while deficit > 0, !pool.isEmpty {
+            let pick = pool.remove(at: Int(rng.next() % UInt64(pool.count)))
+            out.append(.connect(pick))
+            deficit -= 1
+        }
+        if deficit > 0 { out.append(.requestPeers(count: deficit)) }
+    }
+}
