@@ -8,6 +8,8 @@ public enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
     case badEndpoint(String, reason: String)
     /// The control socket could not be reached or answered badly.
     case control(path: String, reason: String)
+    /// The running node refused or failed a control request (`code` as in `ControlFailure`).
+    case refused(code: String, message: String)
     /// A UPnP operation failed.
     case upnp(operation: String, reason: String)
     /// A file the node keeps (snapshot) could not be written or read.
@@ -24,6 +26,8 @@ public enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
             return "bad endpoint '\(text)': \(reason) — write it as IPv4:PORT, e.g. 127.0.0.1:6881"
         case let .control(path, reason):
             return "control socket \(path): \(reason) — is `veenode start` running for this home?"
+        case let .refused(_, message):
+            return message
         case let .file(path, reason):
             return "\(path): \(reason) — check the home folder's permissions and free space"
         case let .upnp(operation, reason):

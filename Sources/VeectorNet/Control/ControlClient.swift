@@ -20,7 +20,7 @@ public enum ControlClient {
         }
         if envelope.ok, let result = envelope.result { return result }
         let failure = envelope.error ?? ControlFailure(code: "failed", message: "the node gave no result")
-        throw .control(path: path, reason: failure.message)
+        throw .refused(code: failure.code, message: failure.message)
     }
 
     /// True when a node answers on `path` (a socket file left by a killed node does not count).
