@@ -20,7 +20,13 @@ S=$(printf '%s' "$P" | cksum | cut -c1-6)
 LIF=l$S LGW=g$S WIF=w$S WGW=x$S
 
 down() {
-    if [ -f "$RUN/miniupnpd.pid" ]; then kill "$(cat "$RUN/miniupnpd.pid")" 2>/dev/null || true; fi
+    # SIGTERM, then SIGKILL if it has not exited within 2 s (a SIGTERM early in its start-up can be lost).
+    if [ -f "$RUN/miniupnpd.pid" ]; then
+        pid=$(cat "$RUN/miniupnpd.pid")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
     for ns in "$GW" "$LAN" "$WAN"; do ip netns del "$ns" 2>/dev/null || true; done
     rm -rf "$RUN"
 }

@@ -21,6 +21,9 @@ public final class UDPDriver<Core: DatagramProtocolCore>: @unchecked Sendable {
     /// Datagrams read per `recvmmsg` call. NIO splits the receive buffer evenly between them, so the
     /// buffer holds this many maximum-size datagrams.
     static var datagramsPerRead: Int { 16 }
+    /// The socket's receive buffer: room for a burst of a few thousand datagrams while the loop is busy
+    /// (Linux caps it at `net.core.rmem_max`, 4 MiB on a typical host, 208 KiB by default otherwise).
+    static var receiveBufferBytes: Int { 4 << 20 }
 
     /// The address the socket is bound to (the real port when 0 was asked for).
     public let localAddress: PeerAddress
@@ -63,6 +66,7 @@ public final class UDPDriver<Core: DatagramProtocolCore>: @unchecked Sendable {
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maximumDatagramBytes * datagramsPerRead))
                 .channelOption(.datagramVectorReadMessageCount, value: datagramsPerRead)
+                .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferBytes))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(DatagramInboundHandler(box: box))
