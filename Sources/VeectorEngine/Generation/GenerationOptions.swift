@@ -64,7 +64,7 @@ public struct SpeculativeOptions: Sendable, Equatable {
     }
 
     /// The settings measured best for SmolLM2-135M (see Spec/engine.md).
-    public static let `default` = SpeculativeOptions(exitLayer: 20, draftLength: 4)
+    public static let `default` = SpeculativeOptions(exitLayer: 26, draftLength: 2)
 }
 
 /// Lossy early exit: stop after `exitLayer` layers for a token when the shallow head is confident.
