@@ -42,12 +42,15 @@ struct InferenceFromBlocksTests {
         #expect(installed.tokenizer.decode(fromBlocks.tokens).contains("Paris"))
         #expect(Set(installed.cache.provenance.map(\.variant)) == [.ultimate])
 
-        // A budget of a quarter of the model: blocks are evicted and reloaded, the answer is the same.
+        // The smallest budget that runs (the 30 MB tied embedding plus one layer, about a third of the
+        // model): blocks are evicted and reloaded, the answer is the same.
         let total = installed.cache.plan.totalBytes
-        let streamed = try InstalledLanguageModel(store: store, name: "smollm2", settings: RunSettings(memoryBudget: total / 4))
+        let minimum = installed.cache.plan.minimumBudget
+        #expect(minimum < total / 2)
+        let streamed = try InstalledLanguageModel(store: store, name: "smollm2", settings: RunSettings(memoryBudget: minimum))
         #expect(try streamed.generator.generate(prompt: prompt, options: options).tokens == expected)
         #expect(streamed.cache.statistics.evictions > 0)
-        #expect(streamed.cache.statistics.peakBytesResident <= total / 4 + streamed.cache.plan.minimumBudget)
+        #expect(streamed.cache.statistics.peakBytesResident <= minimum)
 
         // Too small a budget is a clear error stating the minimum.
         #expect(throws: WeightSourceError.self) {
