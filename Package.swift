@@ -32,7 +32,10 @@ let package = Package(
         // Floor 0: checksums and CPU features in plain C, chosen at run time.
         .target(name: "CVeectorSupport"),
         // Floor 0: the engine's compute kernels in C, SIMD paths chosen at run time (no -march=native).
-        .target(name: "CVeectorKernels", dependencies: ["CVeectorSupport"]),
+        .target(name: "CVeectorKernels", dependencies: ["CVeectorSupport"],
+                // Optimised in debug builds too, so the real-model tests run in reasonable time; SIMD
+                // sets are chosen at run time by function attributes, never by -march.
+                cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "VeectorCrypto", dependencies: ["CSodium"]),
         .target(name: "ContentID", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "VeectorRuntime", dependencies: ["CVeectorSupport", "COpenBLAS"]),

@@ -41,7 +41,7 @@ struct Ask: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask the language model (SmolLM2 from its blocks); the answer streams as it is generated.",
         discussion: "By default the prompt is wrapped in the model's chat template (with its default system prompt). "
-            + "Greedy answers use self-speculative decoding, which gives exactly the full model's output.")
+            + "--speculative turns on self-speculative decoding, which gives exactly the full model's output.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var run: RunOptions
     @Argument(help: "The question or text.") var prompt: String?
@@ -58,8 +58,9 @@ struct Ask: AsyncParsableCommand {
     @Option(help: "Beam search with N beams.") var beam: Int?
     @Option(name: .customLong("exit-threshold"), help: "Lossy early exit: stop at a shallow layer when its top token is this probable (opt-in).")
     var exitThreshold: Double?
-    @Flag(name: .customLong("no-speculative"), help: "Greedy decoding without self-speculation (one full pass per token).")
-    var noSpeculative = false
+    @Flag(help: "Greedy self-speculative decoding: shallow layers draft, the full model verifies (same output; "
+          + "measured slower than plain greedy on SmolLM2 today, see Spec/engine.md).")
+    var speculative = false
     @Flag(help: "Cut a prompt longer than the context window instead of refusing it.") var truncate = false
     @Flag(help: "Compute with 8-bit quantised activations (faster, not bit-exact).") var fast = false
 
@@ -134,7 +135,7 @@ struct Ask: AsyncParsableCommand {
             : SamplingParameters(temperature: temperature, topK: topK, topP: topP, repetitionPenalty: repeatPenalty, seed: seed)
         options.truncatePrompt = truncate
         options.beams = beam
-        if noSpeculative { options.speculative = .off }
+        options.speculative = speculative ? .automatic : .off
         if let exitThreshold {
             options.exitThreshold = EarlyExitOptions(threshold: exitThreshold, exitLayer: installed.generator.model.configuration.layerCount * 2 / 3)
         }

@@ -21,7 +21,7 @@ struct ArithmeticHandler: ControlHandler {
     }
 }
 
-@Suite("Control socket", .timeLimit(.minutes(1)))
+@Suite("Control socket", .timeLimit(.minutes(10)))
 struct ControlServerTests {
     @Test("requests get JSON answers over a 0600 Unix socket, which is removed when serving stops")
     func roundTrip() async throws {

@@ -23,7 +23,7 @@ final class Completions: @unchecked Sendable {
     }
 }
 
-@Suite("The DHT core on real UDP sockets", .timeLimit(.minutes(1)))
+@Suite("The DHT core on real UDP sockets", .timeLimit(.minutes(10)))
 struct DHTOverUDPTests {
     let logger = Logger(label: "test")
 

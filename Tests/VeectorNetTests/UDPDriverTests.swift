@@ -86,7 +86,7 @@ final class Inbox: @unchecked Sendable {
     }
 }
 
-@Suite("UDP driver on real sockets", .timeLimit(.minutes(1)))
+@Suite("UDP driver on real sockets", .timeLimit(.minutes(10)))
 struct UDPDriverTests {
     let logger = Logger(label: "test")
 
