@@ -91,6 +91,9 @@ let package = Package(
         // Throughput of the engine's compute kernels per kernel set, precision and thread count (JSON).
         .executableTarget(name: "veector-kernel-bench", dependencies: ["VeectorEngine", "CVeectorKernels"], path: "Benchmarks/KernelBench"),
         // Throughput of the session core alone (Spec/wire.md, "Sessions"); release builds only.
+        // Our SmolLM2 forward pass measured as llama-bench measures llama.cpp (pp/tg), mapped or streamed
+        // through a BlockCache under a memory budget (Benchmarks/run-engine-vs-llamacpp.sh, run-streaming-budget.sh).
+        .executableTarget(name: "veector-engine-bench", dependencies: ["VeectorEngine", "VeectorBlocks", "ContentID"], path: "Benchmarks/EngineBench"),
         .executableTarget(name: "veector-session-bench", dependencies: ["VeectorSession", "VeectorCrypto", "VeectorWire"], path: "Benchmarks/SessionBench"),
         .executableTarget(name: "veector-embed-bench", dependencies: ["VeectorEngine", "VeectorRuntime"],
                           path: "Benchmarks/EmbedBench", exclude: ["sentences.txt"]),
