@@ -58,8 +58,7 @@ struct Ask: AsyncParsableCommand {
     @Option(help: "Beam search with N beams.") var beam: Int?
     @Option(name: .customLong("exit-threshold"), help: "Lossy early exit: stop at a shallow layer when its top token is this probable (opt-in).")
     var exitThreshold: Double?
-    @Flag(help: "Greedy self-speculative decoding: shallow layers draft, the full model verifies (same output; "
-          + "measured slower than plain greedy on SmolLM2 today, see Spec/engine.md).")
+    @Flag(help: "Greedy self-speculative decoding: shallow layers draft, the full model verifies (same output; measured slower than plain greedy on SmolLM2 today, see Spec/engine.md).")
     var speculative = false
     @Flag(help: "Cut a prompt longer than the context window instead of refusing it.") var truncate = false
     @Flag(help: "Compute with 8-bit quantised activations (faster, not bit-exact).") var fast = false

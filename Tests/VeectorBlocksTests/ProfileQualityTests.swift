@@ -81,12 +81,7 @@ import VeectorEngine
     /// MiniLM per profile on the 20 reference sentences: ultimate (F32) agrees with sentence-transformers
     /// (cosine ≥ 0.9999), pro (Q8_0 layers) has cosine ≥ 0.999 with ultimate on every sentence, lite (Q4_1
     /// layers) ≥ 0.98.
-    @Test(.disabled("""
-        MiniLM over BlockCache fails: BertModel asks the embedding block for 'word_embeddings.weight' and the \
-        BERT decomposition does not store it under that name (error: block embedding has no tensor \
-        'word_embeddings.weight'); the blocks/BERT owners must agree on local names, then enable this.
-        """))
-    func miniLMCosinePerProfile() throws {
+    @Test func miniLMCosinePerProfile() throws {
         guard RealModels.present(RealModels.miniLM + "/model.safetensors") else { return }
         let sentences = try Self.reference("minilm-reference.json", as: MiniLMSentences.self).sentences
         #expect(sentences.count >= 20)
