@@ -83,7 +83,7 @@ let package = Package(
         ]),
         .executableTarget(name: "veectordb-stress", dependencies: ["VeectorDB"]),
         // The simulator (issue 5): the same protocol cores over a virtual network, deterministic.
-        .target(name: "VeectorSim", dependencies: ["VeectorDHT", "VeectorWire", "VeectorCrypto"], path: "Simulator/VeectorSim"),
+        .target(name: "VeectorSim", dependencies: ["VeectorDHT", "VeectorWire", "VeectorCrypto", "VeectorGossip"], path: "Simulator/VeectorSim"),
         .executableTarget(name: "veesim", dependencies: [
             "VeectorSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Simulator/veesim"),

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import VeectorSim
 
-/// `veesim`: runs the real DHT core on hundreds or thousands of simulated peers, deterministically.
+/// `veesim`: runs the real DHT core (and, when the scenario gossips, the real gossip core) on hundreds
+/// or thousands of simulated peers, deterministically.
 @main
 struct Veesim: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,8 @@ struct Veesim: ParsableCommand {
     @Option(help: "A scenario file (see Simulator/Scenarios/).") var scenario: String?
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(help: "Write an SVG plot of the run over time to this file.") var svg: String?
+    @Flag(help: "Also run the gossip core on every peer (adds 'gossip 20' every 5 minutes from 2m if the scenario has no gossip statements).")
+    var gossip = false
 
     func validate() throws {
         if let peers, peers < 1 || peers > 1_000_000 { throw ValidationError("--peers must be between 1 and 1000000") }
@@ -40,8 +43,16 @@ struct Veesim: ParsableCommand {
 
         let clock = ContinuousClock()
         let started = clock.now
+        if gossip && !s.hasGossip {
+            for t in stride(from: Int64(120), to: Int64(s.duration.components.seconds), by: 300) {
+                s.timeline.append(TimedStep(at: .seconds(t), step: .gossip(count: 20)))
+            }
+        }
         let simulation = DHTSimulation(scenario: s)
-        let report = simulation.run()
+        var report = simulation.run()
+        if s.hasGossip {
+            report.attachGossip(GossipSimulation(scenario: s).run())
+        }
         let wall = clock.now - started
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
         let peakRSS = peakResidentBytes()

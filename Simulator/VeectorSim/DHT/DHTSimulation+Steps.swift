@@ -90,6 +90,8 @@ extension DHTSimulation {
             metrics.disruptions.append(now)
         case let .adversary(kind, selection, rate):
             turnAdversarial(kind, selection: selection, rate: rate)
+        case .gossip, .gossipAdversary:
+            break   // run by GossipSimulation
         }
     }
 

@@ -25,7 +25,7 @@ extension SimulationReport {
                 lines.append("  eclipsed key        \(lookups.eclipsedSucceeded)/\(lookups.eclipsedFinished) lookups still succeeded")
             }
         }
-        lines.append("  gossip              " + (gossip ?? "not simulated yet (arrives with the gossip core)"))
+        lines.append("  gossip              " + (gossip ?? "not simulated (no gossip statements in the scenario; see veesim --gossip)"))
         if violations.isEmpty {
             lines.append("  invariants          all held")
         } else {

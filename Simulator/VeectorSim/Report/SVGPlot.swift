@@ -1,6 +1,7 @@
 extension SimulationReport {
     /// An SVG chart of the run over time: the share of running honest peers with a full routing
-    /// neighbourhood, and the cumulative lookup success rate, both 0–100 %, against simulated time.
+    /// neighbourhood, and the cumulative lookup success rate and, when the run gossiped, the share of gossip deliveries
+    /// made so far, all 0–100 %, against simulated time.
     /// Written directly as SVG text; opens in any browser.
     public var svg: String {
         let width = 720.0, height = 360.0, left = 60.0, right = 20.0, top = 40.0, bottom = 50.0
@@ -33,6 +34,10 @@ extension SimulationReport {
         }
         if !success.isEmpty {
             s += "<path d=\"\(path(success))\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>\n"
+        }
+        if let gossip = gossipDetails?.timeline.filter({ $0.published > 0 }).map({ ($0.seconds, $0.deliveredFraction) }), !gossip.isEmpty {
+            s += "<path d=\"\(path(gossip))\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2\"/>\n"
+            s += "<text x=\"\(format1(left + 10))\" y=\"\(format1(top + 48))\" fill=\"#2ca02c\">gossip deliveries (share of full delivery so far)</text>\n"
         }
         s += "<text x=\"\(format1(left + 10))\" y=\"\(format1(top + 16))\" fill=\"#1f77b4\">routing converged (share of running peers)</text>\n"
         s += "<text x=\"\(format1(left + 10))\" y=\"\(format1(top + 32))\" fill=\"#d62728\">lookups succeeded (cumulative)</text>\n"

@@ -78,8 +78,10 @@ public struct SimulationReport: Codable, Sendable {
     public var runningPeers: Int, crashes: Int, restarts: Int
     /// Store operations: nodes that acknowledged each publish/announce.
     public var storeAcks: Percentiles
-    /// Gossip figures arrive with the gossip core (issue 4); until then nil.
+    /// Gossip figures in words (`GossipReport.summary`); nil when the run did not gossip.
     public var gossip: String?
+    /// Gossip figures in full; nil when the run did not gossip.
+    public var gossipDetails: GossipReport? = nil
     /// Invariants that failed, each with the time and what happened. Empty on a good run.
     public var violations: [String]
 
@@ -98,4 +100,13 @@ public struct SimulationReport: Codable, Sendable {
     }
     /// The run over time (about 120 points).
     public var timeline: [Point]
+}
+
+extension SimulationReport {
+    /// Adds a gossip run's figures to this report: its summary, its details and its violations.
+    public mutating func attachGossip(_ report: GossipReport) {
+        gossip = report.summary
+        gossipDetails = report
+        violations += report.violations
+    }
 }

@@ -111,6 +111,24 @@ public enum ScenarioStep: Sendable, Equatable {
     case leave(PeerSelection)
     /// Some peers turn adversarial.
     case adversary(AdversaryKind, PeerSelection, rate: Int)
+    /// Random honest peers publish `count` gossip messages on one topic, spread over 10 s
+    /// (run by `GossipSimulation`; the DHT simulation ignores it).
+    case gossip(count: Int)
+    /// Some peers turn into gossip attackers sending `rate` bad frames per second (run by
+    /// `GossipSimulation`; the DHT simulation ignores it).
+    case gossipAdversary(GossipAdversaryKind, PeerSelection, rate: Int)
+}
+
+extension Scenario {
+    /// True when the timeline has gossip statements, so `veesim` runs the gossip simulation too.
+    public var hasGossip: Bool {
+        timeline.contains {
+            switch $0.step {
+            case .gossip, .gossipAdversary: true
+            default: false
+            }
+        }
+    }
 }
 
 /// A condition a run must meet.

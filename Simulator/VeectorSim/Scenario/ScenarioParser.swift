@@ -15,6 +15,8 @@
 /// at 25m crash 10%
 /// at 30m restart
 /// at 0s adversary forge 5% rate 10
+/// at 2m gossip 50
+/// at 0s adversary gossip-forge 5 rate 2
 /// expect lookups 99%
 /// ```
 public enum ScenarioParser {
@@ -68,7 +70,7 @@ public enum ScenarioParser {
 
     private static func step(_ w: inout Words) throws(ScenarioError) -> ScenarioStep {
         let line = w.line
-        switch try w.next("an action (join, publish, announce, lookup, partition, heal, crash, restart, leave, adversary)") {
+        switch try w.next("an action (join, publish, announce, lookup, gossip, partition, heal, crash, restart, leave, adversary)") {
         case "join":
             let who = try selection(w.next("all, a percentage or a count"), line)
             var via = 0, over = Duration.zero
@@ -89,10 +91,17 @@ public enum ScenarioParser {
         case "crash": return .crash(try selection(w.next("all, a percentage or a count"), line))
         case "restart": return .restart
         case "leave": return .leave(try selection(w.next("all, a percentage or a count"), line))
+        case "gossip": return .gossip(count: try integer(w.next("a count"), line))
         case "adversary":
             let kindWord = try w.next("an adversary kind")
+            if let kind = GossipAdversaryKind(rawValue: kindWord) {
+                let who = try selection(w.next("a percentage or a count"), line)
+                var rate = 10
+                if w.peek == "rate" { w.skip(); rate = try integer(w.next("frames per second"), line) }
+                return .gossipAdversary(kind, who, rate: rate)
+            }
             guard let kind = AdversaryKind(rawValue: kindWord) else {
-                throw ScenarioError(line: line, "unknown adversary '\(kindWord)': use one of \(AdversaryKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ScenarioError(line: line, "unknown adversary '\(kindWord)': use one of \((AdversaryKind.allCases.map(\.rawValue) + GossipAdversaryKind.allCases.map(\.rawValue)).joined(separator: ", "))")
             }
             let who = try selection(w.next("a percentage or a count"), line)
             var rate = 10
