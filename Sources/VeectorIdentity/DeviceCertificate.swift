@@ -115,15 +115,19 @@ public struct DeviceCertificate: Sendable, Equatable {
         signature = try f.bytes("sig", count: SigningKeyPair.signatureBytes)
     }
 
-    /// Checks the signature, that the certificate is valid at `now` (Unix seconds, with
-    /// `allowedClockSkew` seconds of tolerance either side), that it was issued by
-    /// `expectedUser` when given, and that `revocations` does not revoke it. Throws the first
-    /// problem found, in that order.
-    public func verify(now: Int64, expectedUser: [UInt8]? = nil, revocations: RevocationList = RevocationList(),
-                       allowedClockSkew: Int64 = 300) throws(IdentityError) {
+    /// Checks the signature, that it was issued by `expectedUser` and for `expectedDevice` when
+    /// given (pass the key a session peer proved, so a certificate copied from another device is
+    /// refused), that the certificate is valid at `now` (Unix seconds, with `allowedClockSkew`
+    /// seconds of tolerance either side), and that `revocations` does not revoke it. Throws the
+    /// first problem found, in that order.
+    public func verify(now: Int64, expectedUser: [UInt8]? = nil, expectedDevice: [UInt8]? = nil,
+                       revocations: RevocationList = RevocationList(), allowedClockSkew: Int64 = 300) throws(IdentityError) {
         guard Signature.verify(signature, message: body.signedBytes, publicKey: body.userPublicKey) else { throw .badSignature }
         if let expectedUser, expectedUser != body.userPublicKey {
             throw .wrongUser(expected: expectedUser.hexString, found: body.userPublicKey.hexString)
+        }
+        if let expectedDevice, expectedDevice != body.devicePublicKey {
+            throw .wrongDevice(expected: expectedDevice.hexString, found: body.devicePublicKey.hexString)
         }
         let (later, o1) = now.addingReportingOverflow(allowedClockSkew)
         if !o1, body.issuedAt > later { throw .notYetValid(issuedAt: body.issuedAt, now: now) }

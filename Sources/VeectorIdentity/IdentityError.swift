@@ -15,6 +15,8 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
     case notYetValid(issuedAt: Int64, now: Int64)
     /// The certificate was issued by another user than the one expected (public keys in hex).
     case wrongUser(expected: String, found: String)
+    /// The certificate is for another device than the one presenting it (public keys in hex).
+    case wrongDevice(expected: String, found: String)
     /// The user revoked this device at `revokedAt` (Unix seconds).
     case revoked(revokedAt: Int64, reason: String)
 
@@ -35,6 +37,8 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the device certificate is valid only from \(issuedAt) (now \(now)); check both clocks"
         case let .wrongUser(expected, found):
             return "the device certificate was issued by user key \(found), not the expected \(expected); this device belongs to someone else"
+        case let .wrongDevice(expected, found):
+            return "the device certificate names device key \(found), but the device presenting it is \(expected); it was copied from another device, do not accept it"
         case let .revoked(revokedAt, reason):
             return "the device was revoked at \(revokedAt) (\(reason.isEmpty ? "no reason given" : reason)); do not accept it"
         }

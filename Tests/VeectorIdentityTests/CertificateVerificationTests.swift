@@ -66,6 +66,15 @@ struct CertificateVerificationTests {
         }
     }
 
+    @Test func aCertificateCopiedToAnotherDeviceIsRefused() throws {
+        let cert = try issue()
+        try cert.verify(now: 1_500_000, expectedDevice: device.publicKey)
+        let thief = DeviceIdentity.generate()
+        #expect(throws: IdentityError.wrongDevice(expected: thief.publicKey.hex, found: device.publicKey.hex)) {
+            try cert.verify(now: 1_500_000, expectedDevice: thief.publicKey)
+        }
+    }
+
     @Test func revokedDeviceIsRefusedFromTheRevocationTime() throws {
         let cert = try issue()
         var list = RevocationList()

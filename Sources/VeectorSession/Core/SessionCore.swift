@@ -184,6 +184,7 @@ public struct SessionCore: ProtocolCore {
             let text: String
             if case let .local(r) = reason { text = r } else { text = reason.description }
             writeFrame([TransportFrameType.close.rawValue, reason.wireCode] + Array(text.utf8.prefix(TransportFrameType.maxCloseReasonBytes)))
+            guard phase != .closed else { return }  // writing failed and closed the session already
         }
         phase = .closed
         emit(.cancelTimer(.handshake))
