@@ -32,7 +32,8 @@ struct GossipSimPeer {
     var captured: [GossipEnvelope] = []
 
     var isHonest: Bool { adversary == nil }
-    var isRunning: Bool { node != nil }
+    /// True while the peer's core runs (kept beside `node`: reading it never copies the core).
+    var isRunning = false
 }
 
 /// An open simulated session between two peers: a reliable, ordered byte stream each way.

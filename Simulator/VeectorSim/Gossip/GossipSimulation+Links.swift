@@ -70,9 +70,7 @@ extension GossipSimulation {
         let key = LinkKey(to, from)
         guard links[key]?.epoch == epoch else { return }
         if let id, peers[to].isHonest { copies[id, default: [:]][to, default: 0] += 1 }
-        let before = peers[to].node?.stats.rejections.values.reduce(0, +) ?? 0
         feed(to, .received(from: peers[from].identity, bytes: bytes))
-        if peers[to].isHonest, let after = peers[to].node?.stats.rejections.values.reduce(0, +) { honestRejections += after - before }
         if links[key]?.epoch == epoch { feed(from, .sendCompleted(to: peers[to].identity)) }
     }
 

@@ -67,6 +67,7 @@ extension GossipSimulation {
         peers[i].startedAt = now
         peers[i].node = GossipNode(keys: peers[i].keys, configuration: configuration,
                                    unixMillisAtZero: Self.unixMillisAtZero)
+        peers[i].isRunning = true
         trace.add(now.nanoseconds); trace.add(0x57A7); trace.add(UInt64(i))
         feed(i, .command(.subscribe(Self.topic)))
         feed(i, .command(.addCandidates(randomRunning(configuration.targetPeers * 2, excluding: i))))
@@ -80,6 +81,7 @@ extension GossipSimulation {
         guard peers[i].isRunning else { return }
         closeAll(i)
         peers[i].node = nil
+        peers[i].isRunning = false
         trace.add(now.nanoseconds); trace.add(0x5709); trace.add(UInt64(i))
     }
 }

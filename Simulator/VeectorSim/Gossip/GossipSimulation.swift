@@ -147,8 +147,12 @@ public final class GossipSimulation {
 
     /// Feeds one event to a peer's core and carries out its actions.
     func feed(_ i: Int, _ event: GossipEvent) {
-        guard var node = peers[i].node else { return }
+        // Moves the core out of the array (no second reference), so its tables stay uniquely
+        // referenced and are mutated in place instead of copied on every event.
+        guard var node = peers[i].node.take() else { return }
+        let before = node.stats.rejections.values.reduce(0, +)
         let actions = node.handle(event, now: now, rng: &peers[i].rng)
+        if peers[i].isHonest { honestRejections += node.stats.rejections.values.reduce(0, +) - before }
         peers[i].node = node
         for action in actions {
             switch action {

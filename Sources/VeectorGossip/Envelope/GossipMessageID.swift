@@ -23,6 +23,12 @@ public struct GossipMessageID: Hashable, Comparable, Sendable, CustomStringConve
     /// The same ID as a CIDv1 (raw codec, sha2-256), for display and for content-addressed storage.
     public var cid: CID { CID(codec: .raw, multihash: Multihash(code: Multihash.sha256Code, digest: digest)) }
 
+    /// Hashes the digest's bytes in one call (the element-wise default costs a `Hasher` round per byte,
+    /// and IDs are looked up on every frame).
+    public func hash(into hasher: inout Hasher) {
+        digest.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     /// Orders IDs by digest bytes.
     public static func < (lhs: GossipMessageID, rhs: GossipMessageID) -> Bool {
         lhs.digest.lexicographicallyPrecedes(rhs.digest)

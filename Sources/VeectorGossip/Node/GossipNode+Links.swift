@@ -25,10 +25,9 @@ extension GossipNode {
     /// `peer` follows `topic` now: if we do too, it joins the topic's mesh (eager while there is
     /// room, lazy after) and hears of our recent messages on it (lazy pull of history).
     mutating func peerJoined(_ topic: GossipTopic, peer: GossipPeer, into out: inout [GossipAction]) {
-        guard var state = peers[peer], !state.topics.contains(topic),
-              state.topics.count < configuration.maxPeerTopics else { return }
-        state.topics.insert(topic)
-        peers[peer] = state
+        guard let index = peers.index(forKey: peer), !peers.values[index].topics.contains(topic),
+              peers.values[index].topics.count < configuration.maxPeerTopics else { return }
+        peers.values[index].topics.insert(topic)
         guard subscriptions.contains(topic) else { return }
         addToMesh(topic, peer: peer)
         let history = store.recentIDs(topic: topic, limit: configuration.historyAnnounced)

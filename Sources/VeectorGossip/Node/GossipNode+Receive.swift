@@ -4,12 +4,11 @@ extension GossipNode {
     /// One frame from `peer`: rate-limit, decode, then act on it. Anything invalid costs the peer
     /// score and goes no further.
     mutating func receive(_ bytes: [UInt8], from peer: GossipPeer, now: Instant, into out: inout [GossipAction]) {
-        guard var state = peers[peer] else { return }   // not linked (or already disconnected)
+        guard let index = peers.index(forKey: peer) else { return }   // not linked (or already disconnected)
         counters.framesIn += 1
         counters.bytesIn += bytes.count
-        state.inboundThisInterval += 1
-        peers[peer] = state
-        if state.inboundThisInterval > configuration.maxInboundFramesPerInterval {
+        peers.values[index].inboundThisInterval += 1
+        if peers.values[index].inboundThisInterval > configuration.maxInboundFramesPerInterval {
             penalize(peer, .flooding, by: configuration.floodPenalty, now: now, into: &out)
             return
         }

@@ -6,23 +6,22 @@ extension GossipNode {
     mutating func penalize(_ peer: GossipPeer, _ reason: GossipRejection, by amount: Int, now: Instant,
                            into out: inout [GossipAction]) {
         counters.rejections[reason, default: 0] += 1
-        guard var state = peers[peer] else { return }
-        state.score -= amount
-        peers[peer] = state
-        guard state.score <= configuration.disconnectThreshold else { return }
+        guard let index = peers.index(forKey: peer) else { return }
+        peers.values[index].score -= amount
+        let score = peers.values[index].score
+        guard score <= configuration.disconnectThreshold else { return }
         let until = now.advanced(by: configuration.graylistDuration)
         graylist[peer] = until
         counters.offendersDisconnected += 1
         forget(peer)
         for id in missing.keys { missing[id]?.announcers.removeAll { $0 == peer } }
-        out.append(.disconnect(peer, reason: .misbehaving(score: state.score)))
+        out.append(.disconnect(peer, reason: .misbehaving(score: score)))
         out.append(.graylist(peer, until: until))
     }
 
     /// Raises `peer`'s score for relaying a new valid message first, up to the cap.
     mutating func reward(_ peer: GossipPeer) {
-        guard var state = peers[peer] else { return }
-        state.score = min(configuration.maxScore, state.score + configuration.deliveryReward)
-        peers[peer] = state
+        guard let index = peers.index(forKey: peer) else { return }
+        peers.values[index].score = min(configuration.maxScore, peers.values[index].score + configuration.deliveryReward)
     }
 }

@@ -12,37 +12,48 @@ extension GossipNode {
     /// else queued (bounded); dropped when the queue is full.
     @discardableResult
     mutating func sendBytes(_ bytes: [UInt8], to peer: GossipPeer, into out: inout [GossipAction]) -> Bool {
-        guard var state = peers[peer] else { return false }
-        defer { peers[peer] = state }
+        guard let index = peers.index(forKey: peer) else { return false }
+        let outcome: SendOutcome
         if let window = configuration.sendWindow {
-            if state.inFlight >= window || !state.queue.isEmpty {
-                guard state.queue.count < configuration.maxQueuedFrames,
-                      state.queuedBytes + bytes.count <= configuration.maxQueuedBytes else {
-                    counters.queueDrops += 1
-                    return false
-                }
-                state.queue.append(bytes)
-                state.queuedBytes += bytes.count
-                return true
-            }
-            state.inFlight += 1
+            let maxFrames = configuration.maxQueuedFrames, maxBytes = configuration.maxQueuedBytes
+            outcome = Self.enqueue(bytes, window: window, maxFrames: maxFrames, maxBytes: maxBytes, in: &peers.values[index])
+        } else {
+            outcome = .send
         }
-        emit(bytes, to: peer, into: &out)
-        return true
+        switch outcome {
+        case .send: emit(bytes, to: peer, into: &out); return true
+        case .queued: return true
+        case .dropped: counters.queueDrops += 1; return false
+        }
+    }
+
+    /// Claims a window slot for `bytes`, queues them behind the window, or refuses them (queue full),
+    /// mutating `state` in place so its queue is never copied.
+    private static func enqueue(_ bytes: [UInt8], window: Int, maxFrames: Int, maxBytes: Int, in state: inout PeerState) -> SendOutcome {
+        if state.inFlight >= window || !state.queue.isEmpty {
+            guard state.queue.count < maxFrames, state.queuedBytes + bytes.count <= maxBytes else { return .dropped }
+            state.queue.append(bytes)
+            state.queuedBytes += bytes.count
+            return .queued
+        }
+        state.inFlight += 1
+        return .send
     }
 
     /// The driver finished one send to `peer`: release the next queued frame.
     mutating func sendCompleted(_ peer: GossipPeer, into out: inout [GossipAction]) {
-        guard var state = peers[peer], configuration.sendWindow != nil else { return }
+        guard configuration.sendWindow != nil, let index = peers.index(forKey: peer) else { return }
+        let next: [UInt8]? = Self.releaseSlot(in: &peers.values[index])
+        if let next { emit(next, to: peer, into: &out) }
+    }
+
+    /// Frees one window slot and takes the next queued frame into it, in place.
+    private static func releaseSlot(in state: inout PeerState) -> [UInt8]? {
         state.inFlight = max(0, state.inFlight - 1)
-        if let next = state.queue.popFirst() {
-            state.queuedBytes -= next.count
-            state.inFlight += 1
-            peers[peer] = state
-            emit(next, to: peer, into: &out)
-        } else {
-            peers[peer] = state
-        }
+        guard let next = state.queue.popFirst() else { return nil }
+        state.queuedBytes -= next.count
+        state.inFlight += 1
+        return next
     }
 
     mutating func emit(_ bytes: [UInt8], to peer: GossipPeer, into out: inout [GossipAction]) {
@@ -69,11 +80,10 @@ extension GossipNode {
 
     /// Batches an `ihave` of `id` for `peer` (bounded; beyond the bound it is dropped).
     mutating func announce(_ id: GossipMessageID, topic: GossipTopic, to peer: GossipPeer) {
-        guard var state = peers[peer] else { return }
-        guard state.pendingCount < configuration.maxPendingAnnouncements else { counters.queueDrops += 1; return }
-        state.pendingIHave[topic, default: []].append(id)
-        state.pendingCount += 1
-        peers[peer] = state
+        guard let index = peers.index(forKey: peer) else { return }
+        guard peers.values[index].pendingCount < configuration.maxPendingAnnouncements else { counters.queueDrops += 1; return }
+        peers.values[index].pendingIHave[topic, default: []].append(id)
+        peers.values[index].pendingCount += 1
     }
 
     mutating func armLazyFlush(now: Instant, into out: inout [GossipAction]) {
@@ -98,3 +108,6 @@ extension GossipNode {
         }
     }
 }
+
+/// What `sendBytes` did with a frame.
+enum SendOutcome { case send, queued, dropped }

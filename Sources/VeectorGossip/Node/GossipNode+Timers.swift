@@ -42,10 +42,15 @@ extension GossipNode {
     mutating func heartbeat(now: Instant, rng: inout some RandomNumberGenerator, into out: inout [GossipAction]) {
         seen.expire(now: now)
         store.expire(now: now)
-        for (peer, until) in graylist where until <= now { graylist[peer] = nil }
-        for peer in peers.keys {
-            peers[peer]!.inboundThisInterval = 0
-            if peers[peer]!.score < 0 { peers[peer]!.score = min(0, peers[peer]!.score + configuration.scoreRecovery) }
+        if graylist.values.contains(where: { $0 <= now }) { graylist = graylist.filter { $0.value > now } }
+        // Walks by index and mutates in place: iterating `peers.keys` while writing would copy the
+        // whole table (and every peer's queue) on each heartbeat.
+        let recovery = configuration.scoreRecovery
+        var index = peers.startIndex
+        while index != peers.endIndex {
+            peers.values[index].inboundThisInterval = 0
+            if peers.values[index].score < 0 { peers.values[index].score = min(0, peers.values[index].score + recovery) }
+            peers.formIndex(after: &index)
         }
         var deficit = configuration.targetPeers - peers.count
         guard deficit > 0 else { return }
