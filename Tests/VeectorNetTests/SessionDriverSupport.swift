@@ -96,7 +96,7 @@ struct MessageContent {
 
 /// Polls `condition` every 10 ms until it holds or `limit` passes (for states reached asynchronously);
 /// returns whether it held. Not a timing assertion: the limit only stops a broken test from hanging.
-func eventually(within limit: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
+func eventually(within limit: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let end = clock.now + limit
     while clock.now < end {

@@ -115,7 +115,9 @@ struct SessionFlowControlTests {
 
     @Test("a send waiting for room can be cancelled without harming the session")
     func cancelWaitingSend() async throws {
-        let server = try await SessionServer()
+        var options = SessionDriverOptions()
+        options.receiveBufferLimit = 256 << 10
+        let server = try await SessionServer(options: options)
         let client = try await sessionClient(configure: { $0.sendBufferLimit = 64 << 10 }).connect(to: server.address)
         let accepted = try await server.next()
         let message = [UInt8](repeating: 7, count: 1 << 20)
