@@ -59,12 +59,16 @@ let package = Package(
         // Floor 1: device/user identities and device certificates.
         .target(name: "VeectorIdentity", dependencies: ["VeectorCrypto", "VeectorWire"]),
         // Floor 1: authenticated encrypted sessions (Noise-XX-style handshake, framing) as a sans-I/O core.
-        .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire"]),
+        .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire"],
+                // Optimised in debug builds too: unspecialised generic byte copies in -Onone make the
+                // session core ~50x slower, and the TCP driver tests move 64 MiB through it.
+                swiftSettings: [.unsafeFlags(["-O"])]),
 
         // Floor 2: the drivers that run the sans-I/O cores on real sockets (SwiftNIO), UPnP, the control socket.
         .target(name: "VeectorNet", dependencies: [
-            "VeectorWire", "VeectorDHT", "CMiniUPnPc",
+            "VeectorWire", "VeectorDHT", "VeectorSession", "CMiniUPnPc",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Floor 2: the running node.
@@ -94,7 +98,10 @@ let package = Package(
         // Our SmolLM2 forward pass measured as llama-bench measures llama.cpp (pp/tg), mapped or streamed
         // through a BlockCache under a memory budget (Benchmarks/run-engine-vs-llamacpp.sh, run-streaming-budget.sh).
         .executableTarget(name: "veector-engine-bench", dependencies: ["VeectorEngine", "VeectorBlocks", "ContentID"], path: "Benchmarks/EngineBench"),
-        .executableTarget(name: "veector-session-bench", dependencies: ["VeectorSession", "VeectorCrypto", "VeectorWire"], path: "Benchmarks/SessionBench"),
+        .executableTarget(name: "veector-session-bench", dependencies: [
+            "VeectorSession", "VeectorCrypto", "VeectorWire", "VeectorNet",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Benchmarks/SessionBench"),
         .executableTarget(name: "veector-embed-bench", dependencies: ["VeectorEngine", "VeectorRuntime"],
                           path: "Benchmarks/EmbedBench", exclude: ["sentences.txt"]),
 
@@ -115,8 +122,9 @@ let package = Package(
         .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity", "VeectorWire", "VeectorCrypto", "VeectorNode", "VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorTestSupport"]),
         .testTarget(name: "VeectorNetTests", dependencies: [
-            "VeectorNet", "VeectorWire", "VeectorDHT", "VeectorCrypto", "VeectorTestSupport",
+            "VeectorNet", "VeectorWire", "VeectorDHT", "VeectorCrypto", "VeectorSession", "VeectorTestSupport",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "VeectorSimTests", dependencies: ["VeectorSim", "VeectorTestSupport"]),
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).

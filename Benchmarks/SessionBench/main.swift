@@ -1,6 +1,9 @@
 // veector-session-bench: throughput of SessionCore alone (no sockets): one side encrypts and
 // frames messages, the other decrypts and reassembles them, in one thread. Run in release:
 //   swift build -c release --product veector-session-bench --jobs 2 && .build/release/veector-session-bench [MiB] [message KiB]
+// With --tcp: bulk transfer over loopback TCP through the real driver (VeectorNet's SessionEndpoint)
+// beside plain NIO TCP with the same framing, 1 MiB and 16 KiB messages (TCPThroughput.swift):
+//   .build/release/veector-session-bench --tcp [MiB per run, default 256] [rounds, default 3]
 import Foundation
 import VeectorCrypto
 import VeectorSession
@@ -11,7 +14,8 @@ struct SystemRNG: RandomNumberGenerator {
     mutating func next() -> UInt64 { inner.next() }
 }
 
-let args = CommandLine.arguments
+let args = CommandLine.arguments.filter { $0 != "--tcp" }
+let tcpMode = CommandLine.arguments.contains("--tcp")
 let totalMiB = args.count > 1 ? Int(args[1]) ?? 512 : 512
 let messageKiB = args.count > 2 ? Int(args[2]) ?? 1024 : 1024
 
@@ -78,4 +82,16 @@ print(String(format: "session: %d MiB of %d KiB messages, encrypt+frame+decrypt+
 print(String(format: "raw libsodium ChaCha20-Poly1305 seal+open of 64 KiB frames: %.0f MB/s", Double(raw) / rawSeconds / 1e6))
 }
 
-run()
+if tcpMode {
+    let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        .split(separator: "\n").first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":")[1]).trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+    print("CPU: \(cpu)")
+    let tcpMiB = args.count > 1 ? Int(args[1]) ?? 256 : 256
+    let rounds = args.count > 2 ? Int(args[2]) ?? 3 : 3
+    do { try await TCPThroughput.run(totalMiB: tcpMiB, rounds: max(1, rounds)) } catch {
+        print("TCP benchmark failed: \(error)")
+        exit(1)
+    }
+} else {
+    run()
+}
