@@ -4,13 +4,19 @@ side by side, in one run, on loopback.
 
     dht_answer_rate.py VEENODE [--addresses 1000] [--per-address 80] [--rounds 3]
 
-Each source address (127.1.x.y) sends `per-address` KRPC pings, below both nodes' per-address rate-limit
-bursts (ours: 100; libtorrent's is raised here), interleaved across addresses, as fast as Python can
-send them; one epoll loop counts the replies. Rate = replies / (last reply - first send). The kernel
-drops what a node cannot read in time, so the rate is what the node sustained. Prints a Markdown table.
+Each source address (127.1.x.y) sends `per-address` KRPC pings, interleaved across addresses, as fast as
+Python can send them; one epoll loop counts the replies. Rate = replies / (last reply - first send). The
+kernel drops what a node cannot read in time, so the rate is what the node sustained. Prints a Markdown
+table with the ratio ours / libtorrent per round.
+
+Three nodes run side by side and get the same traffic in turn:
+- veenode with its default per-address limit (token bucket 50/s, burst 100): with more than 100 pings
+  per address the limiter, not the node's speed, decides the count;
+- veenode started with `--dht-rate-limit 10000000,10000000` (limit out of the way: the node's speed);
+- libtorrent 2.0.8 with `dht_block_ratelimit` raised (its default, 5/s, would ban the senders).
 Must run where 127.0.0.0/8 is on lo (any Linux host; the script binds only loopback addresses).
 """
-import argparse, json, os, selectors, socket, subprocess, sys, tempfile, time
+import argparse, atexit, json, os, selectors, shutil, socket, subprocess, sys, tempfile, time
 import libtorrent as lt
 
 ap = argparse.ArgumentParser()
@@ -70,26 +76,52 @@ def measure(target):
 
 
 home = tempfile.mkdtemp(prefix="vbench")
-subprocess.run([args.veenode, "init", "--home", home + "/node"], env={**os.environ, "VEENODE_PASSPHRASE": "bench"},
-               check=True, stdout=subprocess.DEVNULL)
-node = subprocess.Popen([args.veenode, "start", "--home", home + "/node", "--host", "127.0.0.1", "--port", "27881", "--no-upnp"],
-                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-node.stdout.readline()
+nodes = []
+# Whatever happens (an exception, Ctrl-C), no node outlives the script.
+atexit.register(lambda: [p.kill() for p in nodes if p.poll() is None] and None)
+
+
+def start(name, host, port, extra):
+    subprocess.run([args.veenode, "init", "--home", home + "/" + name], env={**os.environ, "VEENODE_PASSPHRASE": "bench"},
+                   check=True, stdout=subprocess.DEVNULL)
+    p = subprocess.Popen([args.veenode, "start", "--home", home + "/" + name, "--host", host, "--port", str(port), "--no-upnp"]
+                         + extra, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    nodes.append(p)
+    if not p.stdout.readline():
+        raise SystemExit("veenode start (%s) did not start" % name)
+
+
+start("default", "127.0.0.1", 27881, [])
+start("raised", "127.0.0.3", 27883, ["--dht-rate-limit", "10000000,10000000"])
 lts = lt.session({"listen_interfaces": "127.0.0.2:27882", "enable_dht": True, "dht_bootstrap_nodes": "",
                   "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False, "dht_restrict_routing_ips": False,
                   "dht_block_ratelimit": 1000000, "dht_upload_rate_limit": 1 << 30, "max_retry_port_bind": 0,
                   "listen_system_port_fallback": False})
 time.sleep(1)
 rows = []
+targets = (("veenode, default limit 50/s burst 100", ("127.0.0.1", 27881)),
+           ("veenode, limit raised", ("127.0.0.3", 27883)),
+           ("libtorrent 2.0.8, limit raised", ("127.0.0.2", 27882)))
 try:
     for r in range(args.rounds):
-        for name, target in (("veenode (ours)", ("127.0.0.1", 27881)), ("libtorrent 2.0.8", ("127.0.0.2", 27882))):
-            sent, got, rate = measure(target)
-            rows.append((r + 1, name, sent, got, rate))
+        got = {}
+        for name, target in targets:
+            sent, replies, rate = measure(target)
+            got[name] = rate
+            rows.append([r + 1, name, sent, replies, rate, ""])
+        base = got[targets[2][0]]
+        for row in rows[-3:-1]:
+            row[5] = "%.2f" % (row[4] / base) if base else "-"
 finally:
-    node.terminate()
-    node.wait()
-print("| round | node | pings sent | replies | replies/s |")
-print("| --- | --- | --- | --- | --- |")
+    for p in nodes:
+        p.terminate()
+        p.wait()
+    shutil.rmtree(home, ignore_errors=True)
+print("%d addresses × %d pings per round; load %s; %s" % (
+    args.addresses, args.per_address, "/".join(open("/proc/loadavg").read().split()[:3]),
+    next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")))
+print()
+print("| round | node | pings sent | replies | replies/s | ours / libtorrent |")
+print("| --- | --- | --- | --- | --- | --- |")
 for r in rows:
-    print("| %d | %s | %d | %d | %.0f |" % (r[0], r[1], r[2], r[3], r[4]))
+    print("| %d | %s | %d | %d | %.0f | %s |" % tuple(r))

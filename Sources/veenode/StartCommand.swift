@@ -33,11 +33,21 @@ struct Start: AsyncParsableCommand {
     @Option(name: .long, help: "UPnP lease in seconds (renewed at half of it).")
     var upnpLease: Int = 3600
 
+    @Option(name: .long, help: "Per-source-address DHT rate limit as PACKETS_PER_SECOND,BURST (default 50,100; raise only for benchmarks).")
+    var dhtRateLimit: String?
+
     func run() async throws {
         let log = global.bootstrapLogging()
         var options = NodeRunOptions(host: host, port: port, upnp: !noUpnp, upnpRootDescriptionURL: upnpUrl, upnpLeaseSeconds: upnpLease)
         if let bootstrap { options.bootstrap = try NodeRunOptions.parseEndpoints(bootstrap) }
         guard upnpLease >= 0 else { throw ValidationError("--upnp-lease must be 0 or more seconds") }
+        if let dhtRateLimit {
+            let parts = dhtRateLimit.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let rate = parts[0], let burst = parts[1], rate > 0, burst > 0 else {
+                throw ValidationError("--dht-rate-limit must be PACKETS_PER_SECOND,BURST with two positive integers, e.g. 100000,100000")
+            }
+            options.dhtRateLimit = (rate, burst)
+        }
         let home = try global.openHome(log)
         defer { try? home.close() }
         let identity = try home.deviceIdentity()

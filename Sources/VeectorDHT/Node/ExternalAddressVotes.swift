@@ -37,6 +37,10 @@ public struct ExternalAddressVotes: Hashable, Sendable {
     /// Reports kept.
     public var count: Int { votes.count }
 
+    /// The kept reports, oldest first: who reported (one entry per reporting IP) and what it said,
+    /// for policies stricter than `consensus` (e.g. a majority of distinct reporters' IPs).
+    public var reports: [(reporter: IPv4Address, said: PeerAddress)] { votes }
+
     /// Compares the kept reports.
     public static func == (lhs: ExternalAddressVotes, rhs: ExternalAddressVotes) -> Bool {
         lhs.capacity == rhs.capacity && lhs.votes.elementsEqual(rhs.votes) { $0.reporter == $1.reporter && $0.said == $1.said }

@@ -24,14 +24,20 @@ public struct LookupReply: Codable, Sendable {
     public var peers: [String]
     /// Queries sent, replies received, rounds.
     public var queries: Int, responses: Int, hops: Int
+    /// Queries that timed out or failed.
+    public var failures: Int?
+    /// How long the lookup took inside the node, in milliseconds (for benchmarks).
+    public var milliseconds: Double?
 
-    init(_ r: LookupResult) {
+    init(_ r: LookupResult, milliseconds: Double? = nil) {
         target = r.target.hex
         closest = r.closest.map { ContactReply($0.contact) }
         peers = r.peers.map(\.description)
         queries = r.queries
         responses = r.responses
         hops = r.hops
+        failures = r.failures
+        self.milliseconds = milliseconds
     }
 }
 
@@ -47,6 +53,30 @@ public struct ItemReply: Codable, Sendable {
     public var publicKey: String?
     /// Mutable items: the version.
     public var seq: Int64?
+    /// What the BEP 44 `get` lookup cost (for benchmarks).
+    public var lookup: LookupCost?
+}
+
+/// What one iterative lookup cost, reported with `dht.get` and `dht.endpoint` answers.
+public struct LookupCost: Codable, Sendable, Equatable {
+    /// Queries sent (round trips started).
+    public var queries: Int
+    /// Valid replies received.
+    public var responses: Int
+    /// Queries that timed out or failed.
+    public var failures: Int
+    /// The longest referral chain among the closest responders (a seed is 1 hop).
+    public var hops: Int
+    /// Time from the command to its result inside the node, in milliseconds.
+    public var milliseconds: Double
+
+    init(_ r: LookupResult, milliseconds: Double) {
+        queries = r.queries
+        responses = r.responses
+        failures = r.failures
+        hops = r.hops
+        self.milliseconds = milliseconds
+    }
 }
 
 /// The answer to `dht.put` / `dht.announce` / `publish`.
@@ -76,6 +106,8 @@ public struct EndpointReply: Codable, Sendable {
     public var addresses: [String]
     /// When it was published (Unix seconds).
     public var publishedAt: Int64
+    /// What the `get` lookup for the record cost (for benchmarks).
+    public var lookup: LookupCost?
 }
 
 extension NodeID {

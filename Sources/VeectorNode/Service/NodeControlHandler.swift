@@ -10,7 +10,7 @@ public struct NodeControlHandler: ControlHandler {
     let runner: DHTRunner
     let mapper: UPnPPortMapper?
     let keyPair: SigningKeyPair
-    let nodeID: NodeID
+    let identity: NodeIDState
     let home: String
     let started: ContinuousClock.Instant
     let published: PublishedAddresses
@@ -33,17 +33,21 @@ public struct NodeControlHandler: ControlHandler {
             return ContactReply(contact)
         case "dht.lookup":
             let target = try id(p, "target")
+            let start = ContinuousClock.now
             if p["peers"] == "1" {
                 guard case let .peers(r) = try await perform(.getPeers(infoHash: target)) else { throw unexpected() }
-                return LookupReply(r)
+                return LookupReply(r, milliseconds: Self.milliseconds(since: start))
             }
             guard case let .nodes(r) = try await perform(.findNode(target)) else { throw unexpected() }
-            return LookupReply(r)
+            return LookupReply(r, milliseconds: Self.milliseconds(since: start))
         case "dht.get":
             let target = try id(p, "target")
             let salt = Array((p["salt"] ?? "").utf8)
-            guard case let .item(item, _) = try await perform(.getItem(target: target, salt: salt, seq: nil)) else { throw unexpected() }
-            return ItemReply(target: target.hex, item: item)
+            let start = ContinuousClock.now
+            guard case let .item(item, r) = try await perform(.getItem(target: target, salt: salt, seq: nil)) else { throw unexpected() }
+            var reply = ItemReply(target: target.hex, item: item)
+            reply.lookup = LookupCost(r, milliseconds: Self.milliseconds(since: start))
+            return reply
         case "dht.put":
             guard let text = p["value"] else { throw .badParam("value", "missing") }
             let value = BencodeValue.string(text)
@@ -87,8 +91,10 @@ public struct NodeControlHandler: ControlHandler {
 
     private func status() async throws(ControlFailure) -> RunningNodeStatus {
         let stats = try await call { () async throws(NetError) in try await runner.stats() }
+        let (nodeID, external, source, switches) = identity.snapshot
         return RunningNodeStatus(
-            nodeID: nodeID.hex, publicKey: keyPair.publicKey.hexString, home: home, pid: getpid(),
+            nodeID: nodeID.hex, externalAddress: external?.description, externalAddressSource: source?.rawValue,
+            nodeIDSwitches: switches, publicKey: keyPair.publicKey.hexString, home: home, pid: getpid(),
             uptimeSeconds: Double((ContinuousClock.now - started).nanosecondCount) / 1e9,
             listen: runner.driver.localAddress.description, publishedAddresses: published.get().map(\.description),
             endpointPublications: published.publicationCounts().0, endpointStoredOn: published.publicationCounts().1,
@@ -98,9 +104,11 @@ public struct NodeControlHandler: ControlHandler {
 
     private func lookUpEndpoint(_ key: [UInt8]) async throws(ControlFailure) -> EndpointReply {
         let target = EndpointRecord.target(publicKey: key)
-        guard case let .item(found, _) = try await perform(.getItem(target: target, salt: EndpointRecord.salt, seq: nil)) else {
+        let start = ContinuousClock.now
+        guard case let .item(found, lookup) = try await perform(.getItem(target: target, salt: EndpointRecord.salt, seq: nil)) else {
             throw unexpected()
         }
+        let cost = LookupCost(lookup, milliseconds: Self.milliseconds(since: start))
         var newest: DHTItem? = found
         // The lookup asks other nodes; this node may hold the newest copy itself (it is one of the k closest).
         let now = runner.driver.now()
@@ -122,7 +130,11 @@ public struct NodeControlHandler: ControlHandler {
             addresses = [exact.contact.address]
         }
         return EndpointReply(publicKey: key.hexString, nodeID: record.nodeID.hex, addresses: addresses.map(\.description),
-                             publishedAt: record.publishedAt)
+                             publishedAt: record.publishedAt, lookup: cost)
+    }
+
+    private static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        Double((ContinuousClock.now - start).nanosecondCount) / 1e6
     }
 
     private func perform(_ command: DHTCommand) async throws(ControlFailure) -> DHTResult {

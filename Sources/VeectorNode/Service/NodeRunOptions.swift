@@ -17,6 +17,9 @@ public struct NodeRunOptions: Sendable {
     public var upnpRootDescriptionURL: String?
     /// The lease asked for each mapping, in seconds (renewed at half of it).
     public var upnpLeaseSeconds: Int
+    /// Overrides the DHT's per-source-address rate limit (default 50/s, burst 100): for benchmarks that
+    /// send from few addresses; nil keeps the default.
+    public var dhtRateLimit: (packetsPerSecond: Int, burst: Int)?
 
     /// The defaults: all interfaces, port 6881, no bootstrap nodes, UPnP on with a one-hour lease.
     public init(host: String = "0.0.0.0", port: UInt16 = 6881, bootstrap: [PeerAddress] = [], upnp: Bool = true,

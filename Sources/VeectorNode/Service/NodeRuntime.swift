@@ -27,9 +27,15 @@ public enum NodeRuntime {
                            dhtConfiguration: DHTConfiguration = DHTConfiguration(), logger: Logger,
                            ready: @Sendable (Started) -> Void) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
+        // The key-derived ID; the DHT service switches to a BEP 42-valid one when it learns a public
+        // external address (NodeIDPolicy). Nothing about the address is persisted: every start begins here.
         let nodeID = NodeID.derived(fromPublicKey: keyPair.publicKey, externalAddress: nil)
         let snapshotPath = homePath + "/dht.snapshot"
         let snapshot = FileManager.default.contents(atPath: snapshotPath).map { [UInt8]($0) }
+        var dhtConfiguration = dhtConfiguration
+        if let limit = options.dhtRateLimit {
+            dhtConfiguration.rateLimit = DHTRateLimitConfiguration(packetsPerSecond: limit.packetsPerSecond, burst: limit.burst)
+        }
         let runner = try await DHTRunner.start(ownID: nodeID, configuration: dhtConfiguration, snapshot: snapshot,
                                                host: options.host, port: Int(options.port), group: group, logger: logger)
         let control: ControlServer
@@ -48,10 +54,11 @@ public enum NodeRuntime {
             ], rootDescriptionURL: options.upnpRootDescriptionURL, logger: logger)
         }
         let published = PublishedAddresses()
-        let handler = NodeControlHandler(runner: runner, mapper: mapper, keyPair: keyPair, nodeID: nodeID, home: homePath,
+        let identity = NodeIDState(nodeID)
+        let handler = NodeControlHandler(runner: runner, mapper: mapper, keyPair: keyPair, identity: identity, home: homePath,
                                          started: .now, published: published)
         var services: [any Service] = [
-            DHTService(runner: runner, bootstrap: options.bootstrap, keyPair: keyPair, nodeID: nodeID,
+            DHTService(runner: runner, bootstrap: options.bootstrap, keyPair: keyPair, identity: identity,
                        mapper: mapper, published: published, snapshotPath: snapshotPath, logger: logger),
         ]
         if let mapper { services.append(UPnPService(mapper: mapper)) }

@@ -4,8 +4,14 @@ import VeectorWire
 
 /// What `veenode status` shows while a node runs (asked over the control socket).
 public struct RunningNodeStatus: Codable, Sendable {
-    /// The node's DHT ID (hex).
+    /// The node's DHT ID (hex): derived from `publicKey`, and BEP 42-valid for `externalAddress` once known.
     public var nodeID: String
+    /// The external IPv4 address the node ID was made valid for (BEP 42); nil while unknown or local.
+    public var externalAddress: String?
+    /// Where `externalAddress` came from: "dht-replies" (a majority of responders) or "upnp".
+    public var externalAddressSource: String?
+    /// How many times the node switched its ID since it started (a new external address).
+    public var nodeIDSwitches: Int?
     /// The device's Ed25519 public key (hex): what others look the node's endpoint record up by.
     public var publicKey: String
     /// The home folder.
