@@ -70,7 +70,10 @@ struct Docs: AsyncParsableCommand {
             let (home, docs) = try Docs.open(global)
             defer { try? home.close() }
             let shared = SharedInbox(database: docs.database, user: docs.user)
-            if inbox { return try Docs.getFromInbox(shared, query: document, output: output, global: global) }
+            if inbox {
+                guard version == nil else { throw ValidationError("--version does not apply to --inbox: a shared item is one version") }
+                return try Docs.getFromInbox(shared, query: document, output: output, global: global)
+            }
             let id: DocumentID
             do { id = try docs.resolve(document) } catch {
                 guard case .notFound = error, version == nil, (try? shared.resolve(document)) != nil else { throw error }
