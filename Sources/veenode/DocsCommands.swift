@@ -7,7 +7,7 @@ import VeectorNode
 struct Docs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Store, list and read your encrypted documents.",
-        subcommands: [Add.self, Update.self, Get.self, List.self, History.self, Restore.self, Remove.self])
+        subcommands: [Add.self, Update.self, Get.self, List.self, History.self, Restore.self, Remove.self, Inbox.self, Receive.self])
 
     /// Opens the home and unlocks the user.
     static func open(_ global: GlobalOptions) throws -> (NodeHome, DocumentStore) {
@@ -64,11 +64,21 @@ struct Docs: AsyncParsableCommand {
         @Argument(help: "The document's ID (or a unique prefix) or title.") var document: String
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
         @Option(help: "Read this version instead of the newest.") var version: UInt64?
+        @Flag(help: "Read a document shared with you (`docs inbox`); also tried when none of your own documents matches.") var inbox = false
 
         func run() async throws {
             let (home, docs) = try Docs.open(global)
             defer { try? home.close() }
-            let id = try docs.resolve(document)
+            let shared = SharedInbox(database: docs.database, user: docs.user)
+            if inbox {
+                guard version == nil else { throw ValidationError("--version does not apply to --inbox: a shared item is one version") }
+                return try Docs.getFromInbox(shared, query: document, output: output, global: global)
+            }
+            let id: DocumentID
+            do { id = try docs.resolve(document) } catch {
+                guard case .notFound = error, version == nil, (try? shared.resolve(document)) != nil else { throw error }
+                return try Docs.getFromInbox(shared, query: document, output: output, global: global)
+            }
             if let output {
                 let progress = ProgressReporter("reading")
                 let info = try docs.read(id, version: version, to: global.absolute(output), progress: progress.update)
