@@ -21,7 +21,8 @@ struct EngineBenchOptions {
     var reps = 3
     /// `exact` or `fast` (`--precision fast`).
     var precision = "exact"
-    /// Threads the run may use, for the report (`--threads N`; the script pins the process with taskset).
+    /// Threads the engine computes on (its pool and OpenBLAS), also in the report (`--threads N`; the
+    /// script pins the process to that many CPUs with taskset).
     var threads = 1
     /// Where to write the JSON report (`--json PATH`; standard output when absent).
     var json: String?

@@ -3,8 +3,8 @@
 // tg = --gen single-token decodes from an empty cache, one warm-up of each, then --reps timed runs,
 // tokens/second mean ± sample sd (wall, and by CPU time per thread). Weights come from the mapped GGUF,
 // or (--blocks) through a BlockCache over block files under a memory budget (--budget-fraction of the
-// model's block bytes). Thread count: the process's CPU affinity (run under `taskset`), which is what the
-// engine and OpenBLAS split across. Writes one JSON report. See Docs/benchmarks.md.
+// model's block bytes). Thread count: --threads, which sets the engine's compute pool and OpenBLAS (the
+// script also pins the process to that many CPUs with `taskset`). Writes one JSON report. See Docs/benchmarks.md.
 import Foundation
 import VeectorBlocks
 import VeectorEngine
@@ -59,7 +59,7 @@ if let folder = options.blocks {
     source = GGUFWeights(file: gguf)
 }
 let model: LlamaModel
-do { model = try LlamaModel(configuration: configuration, source: source, precision: precision) } catch {
+do { model = try LlamaModel(configuration: configuration, source: source, precision: precision, threads: options.threads) } catch {
     fail("cannot build the model: \(error)")
 }
 

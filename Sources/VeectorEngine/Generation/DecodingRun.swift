@@ -27,7 +27,7 @@ struct DecodingRun {
         self.options = options
         self.stopTokens = options.stopTokens ?? model.configuration.stopTokenIDs
         self.cache = model.makeCache(contextWindow: contextWindow)
-        self.product = MatrixProduct(precision: model.precision)
+        self.product = MatrixProduct(precision: model.precision, pool: model.pool)
     }
 
     var layerCount: Int { model.configuration.layerCount }

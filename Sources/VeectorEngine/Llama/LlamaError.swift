@@ -23,6 +23,8 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidOption(name: String, value: String, expected: String)
     /// The sampler rejected its parameters or the logits.
     case sampling(SamplingError)
+    /// The compute threads could not be started (a count outside 1...1024, or the system refused).
+    case computeThreads(requested: Int)
 
     /// A message naming the value at fault and what to do.
     public var description: String {
@@ -49,6 +51,8 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
             return "generation option \(name) = \(value) is invalid; expected \(expected)"
         case let .sampling(error):
             return error.description
+        case let .computeThreads(requested):
+            return "could not start \(requested) compute threads; ask for 1 to 1024 threads (at most the cores you have)"
         }
     }
 }

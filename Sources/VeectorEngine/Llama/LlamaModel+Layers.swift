@@ -54,13 +54,13 @@ extension LlamaModel {
             }
         }
         try normed.withUnsafeBufferPointer { (h) throws(LlamaError) in
-            let h = h.baseAddress!
-            if let query { try product.multiply(w.query, h, columns: n, into: query) }
             try key.withUnsafeMutableBufferPointer { (k) throws(LlamaError) in
-                try product.multiply(w.key, h, columns: n, into: k.baseAddress!)
-            }
-            try value.withUnsafeMutableBufferPointer { (v) throws(LlamaError) in
-                try product.multiply(w.value, h, columns: n, into: v.baseAddress!)
+                try value.withUnsafeMutableBufferPointer { (v) throws(LlamaError) in
+                    // One dispatch for the projections that read the same normed input.
+                    var products = [(weight: w.key, y: k.baseAddress!), (weight: w.value, y: v.baseAddress!)]
+                    if let query { products.insert((weight: w.query, y: query), at: 0) }
+                    try product.multiply(products, h.baseAddress!, columns: n)
+                }
             }
         }
         for i in 0..<n {
@@ -110,10 +110,10 @@ extension LlamaModel {
         var gate = [Float](repeating: 0, count: n * f), up = gate
         try normed.withUnsafeBufferPointer { (h) throws(LlamaError) in
             try gate.withUnsafeMutableBufferPointer { (g) throws(LlamaError) in
-                try product.multiply(w.gate, h.baseAddress!, columns: n, into: g.baseAddress!)
-            }
-            try up.withUnsafeMutableBufferPointer { (u) throws(LlamaError) in
-                try product.multiply(w.up, h.baseAddress!, columns: n, into: u.baseAddress!)
+                try up.withUnsafeMutableBufferPointer { (u) throws(LlamaError) in
+                    try product.multiply([(weight: w.gate, y: g.baseAddress!), (weight: w.up, y: u.baseAddress!)],
+                                         h.baseAddress!, columns: n)
+                }
             }
         }
         gate.withUnsafeMutableBufferPointer { g in
@@ -145,28 +145,28 @@ extension LlamaModel {
         let c = configuration, d = c.embeddingLength, hd = c.headDimension, kvw = c.keyValueWidth
         let group = c.headCount / c.keyValueHeadCount
         let scale = 1 / Float(hd).squareRoot()
+        let heads = c.headCount
         cache.keys[layer].withUnsafeBufferPointer { keys in
             cache.values[layer].withUnsafeBufferPointer { values in
                 q.withUnsafeBufferPointer { q in
                     out.withUnsafeMutableBufferPointer { out in
-                        let pointers = UncheckedBox((keys.baseAddress!, values.baseAddress!, q.baseAddress!, out.baseAddress!))
-                        RowParallelism.forEachRange(rows: n, work: n * c.headCount * (position + n) * hd * 2) { tokens in
-                            let (keys, values, q, out) = pointers.value
-                            var scores = [Float](repeating: 0, count: position + n)
-                            scores.withUnsafeMutableBufferPointer { scores in
+                        let (keys, values, q, out) = (keys.baseAddress!, values.baseAddress!, q.baseAddress!, out.baseAddress!)
+                        // One item per (token, head): each writes only its own head of its own token's output.
+                        let grain = max(1, (1 << 15) / ((position + n) * hd * 2))
+                        pool.parallelFor(count: n * heads, grain: grain) { items in
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: position + n) { scores in
                                 let s = scores.baseAddress!
-                                for i in tokens {
+                                for item in items {
+                                    let i = item / heads, h = item % heads
                                     let length = position + i + 1
-                                    for h in 0..<c.headCount {
-                                        let query = q + i * d + h * hd, offset = (h / group) * hd
-                                        for t in 0..<length {
-                                            s[t] = vk_dot_f32(query, keys + t * kvw + offset, Int64(hd)) * scale
-                                        }
-                                        LlamaMath.softmax(s, count: length)
-                                        let o = out + i * d + h * hd
-                                        o.update(repeating: 0, count: hd)
-                                        for t in 0..<length { vk_axpy_f32(s[t], values + t * kvw + offset, o, Int64(hd)) }
+                                    let query = q + i * d + h * hd, offset = (h / group) * hd
+                                    for t in 0..<length {
+                                        s[t] = vk_dot_f32(query, keys + t * kvw + offset, Int64(hd)) * scale
                                     }
+                                    LlamaMath.softmax(s, count: length)
+                                    let o = out + i * d + h * hd
+                                    o.update(repeating: 0, count: hd)
+                                    for t in 0..<length { vk_axpy_f32(s[t], values + t * kvw + offset, o, Int64(hd)) }
                                 }
                             }
                         }

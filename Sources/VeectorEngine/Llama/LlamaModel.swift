@@ -5,7 +5,7 @@ import CVeectorKernels
 ///
 /// `forward` runs tokens through every layer and returns logits; the layer-range entry points below it
 /// are what early-exit drafting, speculative verification and beam search build on. One token at a time
-/// uses the kernels (`vk_matmul`, precision as chosen); a batch of 32 or more tokens (a prompt) uses
+/// uses the kernels (`vk_matmul`, precision as chosen) split across the model's `ComputePool`; a batch of 32 or more tokens (a prompt) uses
 /// OpenBLAS `sgemm` on one dequantised band of weight rows at a time.
 public final class LlamaModel: Sendable {
     /// The model's shape.
@@ -16,20 +16,30 @@ public final class LlamaModel: Sendable {
     public let precision: ComputePrecision
     /// The context window a cache gets when none is given (the model's own length, at most this).
     public static let defaultContextWindow = 2048
+    /// The threads a forward pass splits its products and attention across (also OpenBLAS's count for
+    /// prompt batches), started once with the model.
+    let pool: ComputePool
+    /// Threads a forward pass runs on, the caller included (`--threads`).
+    public var threadCount: Int { pool.threadCount }
 
-    /// A model over `source`; throws when the configuration does not hold together.
+    /// A model over `source` computing on `threads` threads (default: the physical cores this process may
+    /// use); throws when the configuration does not hold together or the threads cannot be started.
     public init(configuration: LlamaConfiguration, source: any WeightSource,
-                precision: ComputePrecision = .exact) throws(LlamaError) {
+                precision: ComputePrecision = .exact, threads: Int? = nil) throws(LlamaError) {
         try configuration.validate()
         self.configuration = configuration
         self.source = source
         self.precision = precision
+        do { pool = try ComputePool(threads: threads) } catch {
+            throw .computeThreads(requested: threads ?? ComputePool.physicalCores)
+        }
     }
 
     /// The model in a mapped GGUF file (configuration from its metadata, weights in place).
-    public convenience init(gguf: GGUFFile, precision: ComputePrecision = .exact) throws(LlamaError) {
+    public convenience init(gguf: GGUFFile, precision: ComputePrecision = .exact,
+                            threads: Int? = nil) throws(LlamaError) {
         try self.init(configuration: LlamaConfiguration(gguf: gguf), source: GGUFWeights(file: gguf),
-                      precision: precision)
+                      precision: precision, threads: threads)
     }
 
     /// An empty KV cache for a sequence of at most `contextWindow` tokens (default: the model's context
@@ -58,7 +68,7 @@ public final class LlamaModel: Sendable {
         guard !tokens.isEmpty else { throw .emptyPrompt }
         let position = cache.count
         guard position + tokens.count <= cache.capacity else { throw .contextFull(contextWindow: cache.capacity) }
-        var product = MatrixProduct(precision: precision)
+        var product = MatrixProduct(precision: precision, pool: pool)
         var x = try embed(tokens)
         try runLayers(&x, count: tokens.count, position: position, layers: 0..<configuration.layerCount,
                       cache: &cache, product: &product)

@@ -37,7 +37,8 @@ public final class InstalledLanguageModel: @unchecked Sendable {
         template = header["tokenizer.chat_template"]?.stringValue.map(ChatTemplate.init(jinja:)) ?? ChatTemplate()
         cache = try BlockCache(source: store, manifest: manifest, profile: settings.profile,
                                memoryBudget: settings.memoryBudget ?? Int.max / 4)
-        let model = try LlamaModel(configuration: configuration, source: cache, precision: precision)
+        let model = try LlamaModel(configuration: configuration, source: cache, precision: precision,
+                                   threads: settings.threads)
         generator = LlamaGenerator(model: model)
         self.name = name
         modelCID = manifest.cid.description
