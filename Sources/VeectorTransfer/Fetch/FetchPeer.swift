@@ -35,6 +35,8 @@ struct FetchPeer: Sendable {
     var lastArrival: Instant?
     /// No requests before this (`busy`).
     var busyUntil: Instant = .zero
+    /// When it was dropped (a re-announced peer is retried only a while later).
+    var droppedAt: Instant = .zero
     var consecutiveTimeouts = 0
     var reconnects = 0
     /// Position among known peers (connect order).

@@ -2,8 +2,21 @@ import ContentID
 import VeectorWire
 
 extension TransferCore {
-    /// New providers become candidates (up to `maxKnownPeers`); known ones are left as they are.
+    /// New providers become candidates (up to `maxKnownPeers`). A known one dropped for a reason
+    /// that may pass (unreachable, timed out, session lost) at least `providerRefresh` ago becomes
+    /// a candidate again, since it was announced anew; banned ones stay banned.
     mutating func add(_ list: [TransferPeer], now: Instant) {
+        for peer in list {
+            guard case let .dropped(reason)? = peers[peer]?.phase else { continue }
+            guard reason == .unreachable || reason == .timedOut || reason == .linkLost,
+                  now >= peers[peer]!.droppedAt.advanced(by: configuration.providerRefresh) else { continue }
+            peers[peer]!.phase = .candidate(notBefore: now)
+            peers[peer]!.reconnects = 0
+            peers[peer]!.consecutiveTimeouts = 0
+            peers[peer]!.manifestID = nil
+            peers[peer]!.lacks = []
+            peers[peer]!.ranges = nil
+        }
         for peer in list where peers[peer] == nil && peers.count < configuration.maxKnownPeers {
             peers[peer] = FetchPeer(phase: .candidate(notBefore: .zero), throughput: configuration.initialThroughput,
                                     latency: configuration.initialLatency.seconds, order: nextOrder)
@@ -44,13 +57,13 @@ extension TransferCore {
         let wasReady = p.phase == .ready
         returnRequests(of: peer)
         if case .connecting = p.phase {
-            drop(peer, .unreachable, into: &out)
+            drop(peer, .unreachable, now: now, into: &out)
         } else if p.reconnects < configuration.maxReconnects {
             peers[peer]!.reconnects += 1
             peers[peer]!.phase = .candidate(notBefore: now.advanced(by: configuration.reconnectDelay))
             if !wasReady { peers[peer]!.manifestID = nil }
         } else {
-            drop(peer, .linkLost, into: &out)
+            drop(peer, .linkLost, now: now, into: &out)
         }
     }
 
@@ -69,11 +82,12 @@ extension TransferCore {
     }
 
     /// Stops using `peer` for `reason` (a ban if it misbehaved).
-    mutating func drop(_ peer: TransferPeer, _ reason: TransferDropReason, into out: inout [TransferAction]) {
+    mutating func drop(_ peer: TransferPeer, _ reason: TransferDropReason, now: Instant, into out: inout [TransferAction]) {
         guard let p = peers[peer], !p.isDropped else { return }
         returnRequests(of: peer)
         let wasConnected = p.isConnected
         peers[peer]!.phase = .dropped(reason)
+        peers[peer]!.droppedAt = now
         counters.drops[reason, default: 0] += 1
         if wasConnected || reason.isMisbehaviour { out.append(.disconnect(peer, reason: reason)) }
     }

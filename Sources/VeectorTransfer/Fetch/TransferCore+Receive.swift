@@ -10,7 +10,7 @@ extension TransferCore {
         counters.bytesIn += bytes.count
         let message: TransferMessage
         do { message = try TransferMessage(decoding: bytes, limit: configuration.maxMessageBytes) } catch {
-            drop(peer, .malformedMessage, into: &out)
+            drop(peer, .malformedMessage, now: now, into: &out)
             return
         }
         guard message.content == request.content else { return }   // another fetch's answer
@@ -18,7 +18,7 @@ extension TransferCore {
         case let .manifest(m): receiveManifest(m, from: peer, now: now, into: &out)
         case let .have(_, ranges): peers[peer]!.ranges = ranges
         case let .dontHave(_, list):
-            if list.isEmpty { drop(peer, .noContent, into: &out); return }
+            if list.isEmpty { drop(peer, .noContent, now: now, into: &out); return }
             for index in list {
                 peers[peer]!.lacks.insert(index)
                 if peers[peer]!.inflight.removeValue(forKey: index) != nil {
@@ -48,15 +48,15 @@ extension TransferCore {
     mutating func receiveManifest(_ m: TransferManifest, from peer: TransferPeer, now: Instant, into out: inout [TransferAction]) {
         guard case let .awaitingManifest(sent, _, _) = peers[peer]!.phase else { return }
         counters.manifestsReceived += 1
-        if refusedManifests.contains(m.id) { counters.manifestsRefused += 1; drop(peer, .wrongContent, into: &out); return }
+        if refusedManifests.contains(m.id) { counters.manifestsRefused += 1; drop(peer, .wrongContent, now: now, into: &out); return }
         guard m.isConsistentWithContent else {
             counters.manifestsRefused += 1
             refusedManifests.insert(m.id)
-            drop(peer, .invalidManifest, into: &out)
+            drop(peer, .invalidManifest, now: now, into: &out)
             return
         }
         if let pinned = request.manifestID, pinned != m.id {
-            drop(peer, .differentManifest, into: &out)
+            drop(peer, .differentManifest, now: now, into: &out)
             return
         }
         let rtt = now.duration(since: sent).seconds
@@ -104,7 +104,7 @@ extension TransferCore {
         guard m.verifies(data, index: index) else {
             counters.corruptChunks += 1
             excluded[index, default: []].insert(peer)
-            drop(peer, .corruptChunk, into: &out)
+            drop(peer, .corruptChunk, now: now, into: &out)
             return
         }
         note(arrivalOf: data.count, sent: sent, from: peer, now: now)
@@ -167,7 +167,7 @@ extension TransferCore {
         }
         counters.wholeMismatches += 1
         refusedManifests.insert(m.id)
-        for peer in peers.keys.sorted() where peers[peer]!.manifestID == m.id { drop(peer, .wrongContent, into: &out) }
+        for peer in peers.keys.sorted() where peers[peer]!.manifestID == m.id { drop(peer, .wrongContent, now: now, into: &out) }
         manifest = nil
         held = []
         heldCount = 0

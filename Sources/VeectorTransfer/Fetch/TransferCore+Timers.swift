@@ -10,10 +10,10 @@ extension TransferCore {
         for peer in peers.keys.sorted() {
             switch peers[peer]!.phase {
             case let .connecting(deadline) where deadline <= now:
-                drop(peer, .unreachable, into: &out)
+                drop(peer, .unreachable, now: now, into: &out)
             case let .awaitingManifest(sent, deadline, resend):
                 if deadline <= now {
-                    drop(peer, .timedOut, into: &out)
+                    drop(peer, .timedOut, now: now, into: &out)
                 } else if resend, peers[peer]!.busyUntil <= now {
                     peers[peer]!.phase = .awaitingManifest(sent: now, deadline: now.advanced(by: configuration.manifestTimeout), resend: false)
                     _ = sent
@@ -21,7 +21,7 @@ extension TransferCore {
                 }
             case .ready:
                 let due = peers[peer]!.deadlines.filter { $0.value <= now }.keys.sorted()
-                for index in due { timeOut(index, peer: peer, into: &out) }
+                for index in due { timeOut(index, peer: peer, now: now, into: &out) }
             default:
                 break
             }
@@ -31,7 +31,7 @@ extension TransferCore {
     /// Request `index` to `peer` took too long: it goes to someone else, the peer's estimate is
     /// halved, and after `maxConsecutiveTimeouts` in a row the peer is dropped. A late answer is
     /// still accepted if the chunk is still missing.
-    mutating func timeOut(_ index: Int, peer: TransferPeer, into out: inout [TransferAction]) {
+    mutating func timeOut(_ index: Int, peer: TransferPeer, now: Instant, into out: inout [TransferAction]) {
         counters.timeouts += 1
         peers[peer]!.inflight[index] = nil
         peers[peer]!.deadlines[index] = nil
@@ -40,7 +40,7 @@ extension TransferCore {
         peers[peer]!.throughput /= 2
         peers[peer]!.consecutiveTimeouts += 1
         if peers[peer]!.consecutiveTimeouts >= configuration.maxConsecutiveTimeouts {
-            drop(peer, .timedOut, into: &out)
+            drop(peer, .timedOut, now: now, into: &out)
         }
     }
 
@@ -49,7 +49,9 @@ extension TransferCore {
         var next: Instant?
         func consider(_ t: Instant) { if next.map({ t < $0 }) ?? true { next = t } }
         if let d = patienceDeadline { consider(d) }
-        if let asked = lastProviderRequest { consider(asked.advanced(by: configuration.providerRefresh)) }
+        if let asked = lastProviderRequest, asked.advanced(by: configuration.providerRefresh) > now {
+            consider(asked.advanced(by: configuration.providerRefresh))
+        }
         let wantsChunks = manifest != nil && heldCount < held.count
         for p in peers.values {
             switch p.phase {
