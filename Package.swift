@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "VeectorDHT", dependencies: ["VeectorWire"]),
         // Floor 1: gossip of signed, content-addressed announcements as a sans-I/O protocol core.
         .target(name: "VeectorGossip", dependencies: ["VeectorWire", "VeectorCrypto", "ContentID"]),
+        // Floor 1: content transfer by CID (manifests, verified chunks from many providers) as sans-I/O cores.
+        .target(name: "VeectorTransfer", dependencies: ["VeectorWire", "ContentID"]),
         // Floor 1: device/user identities and device certificates.
         .target(name: "VeectorIdentity", dependencies: ["VeectorCrypto", "VeectorWire"]),
         // Floor 1: authenticated encrypted sessions (Noise-XX-style handshake, framing) as a sans-I/O core.
@@ -87,7 +89,7 @@ let package = Package(
         ]),
         .executableTarget(name: "veectordb-stress", dependencies: ["VeectorDB"]),
         // The simulator (issue 5): the same protocol cores over a virtual network, deterministic.
-        .target(name: "VeectorSim", dependencies: ["VeectorDHT", "VeectorWire", "VeectorCrypto", "VeectorGossip"], path: "Simulator/VeectorSim"),
+        .target(name: "VeectorSim", dependencies: ["VeectorDHT", "VeectorWire", "VeectorCrypto", "VeectorGossip", "VeectorTransfer", "ContentID"], path: "Simulator/VeectorSim"),
         .executableTarget(name: "veesim", dependencies: [
             "VeectorSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Simulator/veesim"),
@@ -118,6 +120,7 @@ let package = Package(
         .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
         .testTarget(name: "VeectorDHTTests", dependencies: ["VeectorDHT", "VeectorWire"]),
         .testTarget(name: "VeectorGossipTests", dependencies: ["VeectorGossip", "VeectorWire", "VeectorCrypto", "ContentID"]),
+        .testTarget(name: "VeectorTransferTests", dependencies: ["VeectorTransfer", "VeectorWire", "ContentID"]),
         .testTarget(name: "VeectorBlocksTests", dependencies: ["VeectorBlocks", "VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity", "VeectorWire", "VeectorCrypto", "VeectorNode", "VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorTestSupport"]),

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import VeectorSim
 
-/// `veesim`: runs the real DHT core (and, when the scenario gossips, the real gossip core) on hundreds
-/// or thousands of simulated peers, deterministically.
+/// `veesim`: runs the real DHT core (and, when the scenario gossips or shares content, the real gossip
+/// and transfer cores) on hundreds or thousands of simulated peers, deterministically.
 @main
 struct Veesim: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +20,8 @@ struct Veesim: ParsableCommand {
     @Option(help: "Write an SVG plot of the run over time to this file.") var svg: String?
     @Flag(help: "Also run the gossip core on every peer (adds 'gossip 20' every 5 minutes from 2m if the scenario has no gossip statements).")
     var gossip = false
+    @Flag(help: "Also run content transfer on every peer (if the scenario has no transfer statements: peer 0 shares 4 MiB at 60s, every peer fetches it from 90s over 60s, 5 peers serve garbage, 5 serving peers crash at 120s and restart at 180s).")
+    var transfer = false
 
     func validate() throws {
         if let peers, peers < 1 || peers > 1_000_000 { throw ValidationError("--peers must be between 1 and 1000000") }
@@ -48,10 +50,25 @@ struct Veesim: ParsableCommand {
                 s.timeline.append(TimedStep(at: .seconds(t), step: .gossip(count: 20)))
             }
         }
+        if transfer && !s.hasTransfer {
+            s.timeline += [
+                TimedStep(at: .seconds(60), step: .share(peer: 0, size: 4 << 20, name: "block")),
+                TimedStep(at: .seconds(80), step: .transferAdversary(.count(5))),
+                TimedStep(at: .seconds(90), step: .fetch(.some(.all), name: "block", over: .seconds(60))),
+                TimedStep(at: .seconds(120), step: .crashProviders(.count(5))),
+                TimedStep(at: .seconds(180), step: .restart),
+            ]
+            s.timeline = s.timeline.enumerated().sorted {
+                $0.element.at != $1.element.at ? $0.element.at < $1.element.at : $0.offset < $1.offset
+            }.map(\.element)
+        }
         let simulation = DHTSimulation(scenario: s)
         var report = simulation.run()
         if s.hasGossip {
             report.attachGossip(GossipSimulation(scenario: s).run())
+        }
+        if s.hasTransfer {
+            report.attachTransfer(TransferSimulation(scenario: s).run())
         }
         let wall = clock.now - started
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18

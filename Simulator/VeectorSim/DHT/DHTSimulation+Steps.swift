@@ -92,6 +92,8 @@ extension DHTSimulation {
             turnAdversarial(kind, selection: selection, rate: rate)
         case .gossip, .gossipAdversary:
             break   // run by GossipSimulation
+        case .share, .fetch, .crashProviders, .transferAdversary:
+            break   // run by TransferSimulation
         }
     }
 

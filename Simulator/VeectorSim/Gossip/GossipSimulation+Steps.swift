@@ -55,6 +55,8 @@ extension GossipSimulation {
             }
         case .publish, .announce, .lookup, .adversary:
             break   // DHT steps: run by DHTSimulation
+        case .share, .fetch, .crashProviders, .transferAdversary:
+            break   // run by TransferSimulation
         }
     }
 

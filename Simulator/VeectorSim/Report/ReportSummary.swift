@@ -26,6 +26,7 @@ extension SimulationReport {
             }
         }
         lines.append("  gossip              " + (gossip ?? "not simulated (no gossip statements in the scenario; see veesim --gossip)"))
+        if let transfer { lines.append("  transfer            " + transfer) }
         if violations.isEmpty {
             lines.append("  invariants          all held")
         } else {

@@ -82,6 +82,10 @@ public struct SimulationReport: Codable, Sendable {
     public var gossip: String?
     /// Gossip figures in full; nil when the run did not gossip.
     public var gossipDetails: GossipReport? = nil
+    /// Transfer figures in words (`TransferReport.summary`); nil when the run shared no content.
+    public var transfer: String? = nil
+    /// Transfer figures in full; nil when the run shared no content.
+    public var transferDetails: TransferReport? = nil
     /// Invariants that failed, each with the time and what happened. Empty on a good run.
     public var violations: [String]
 
@@ -107,6 +111,15 @@ extension SimulationReport {
     public mutating func attachGossip(_ report: GossipReport) {
         gossip = report.summary
         gossipDetails = report
+        violations += report.violations
+    }
+}
+
+extension SimulationReport {
+    /// Adds a transfer run's figures to this report: its summary, its details and its violations.
+    public mutating func attachTransfer(_ report: TransferReport) {
+        transfer = report.summary
+        transferDetails = report
         violations += report.violations
     }
 }

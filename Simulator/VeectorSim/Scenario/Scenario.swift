@@ -117,6 +117,26 @@ public enum ScenarioStep: Sendable, Equatable {
     /// Some peers turn into gossip attackers sending `rate` bad frames per second (run by
     /// `GossipSimulation`; the DHT simulation ignores it).
     case gossipAdversary(GossipAdversaryKind, PeerSelection, rate: Int)
+    /// Peer `peer` makes `size` bytes of synthetic content, called `name`, and announces it
+    /// (run by `TransferSimulation`; the other simulations ignore it).
+    case share(peer: Int, size: Int, name: String)
+    /// Peers fetch the content called `name` (or written as its CID), their starts spread over
+    /// `over` (run by `TransferSimulation`).
+    case fetch(FetchSelection, name: String, over: Duration)
+    /// Peers that are serving chunks right now crash (keeping their stored chunks), mid-transfer
+    /// (run by `TransferSimulation`).
+    case crashProviders(PeerSelection)
+    /// Some peers turn into transfer attackers: they announce every shared content and serve
+    /// garbage chunks (run by `TransferSimulation`).
+    case transferAdversary(PeerSelection)
+}
+
+/// Who fetches: one peer by index, or a selection of running honest peers that lack the content.
+public enum FetchSelection: Sendable, Equatable {
+    /// The peer with this index.
+    case peer(Int)
+    /// A selection of the running honest peers that lack the content.
+    case some(PeerSelection)
 }
 
 extension Scenario {
@@ -125,6 +145,18 @@ extension Scenario {
         timeline.contains {
             switch $0.step {
             case .gossip, .gossipAdversary: true
+            default: false
+            }
+        }
+    }
+}
+
+extension Scenario {
+    /// True when the timeline has transfer statements, so `veesim` runs the transfer simulation too.
+    public var hasTransfer: Bool {
+        timeline.contains {
+            switch $0.step {
+            case .share, .fetch, .crashProviders, .transferAdversary: true
             default: false
             }
         }

@@ -17,6 +17,10 @@
 /// at 0s adversary forge 5% rate 10
 /// at 2m gossip 50
 /// at 0s adversary gossip-forge 5 rate 2
+/// at 1m share 0 4MiB as block
+/// at 2m fetch 50% block over 60s
+/// at 150s crash-providers 2
+/// at 0s adversary transfer-garbage 5
 /// expect lookups 99%
 /// ```
 public enum ScenarioParser {
@@ -70,7 +74,7 @@ public enum ScenarioParser {
 
     private static func step(_ w: inout Words) throws(ScenarioError) -> ScenarioStep {
         let line = w.line
-        switch try w.next("an action (join, publish, announce, lookup, gossip, partition, heal, crash, restart, leave, adversary)") {
+        switch try w.next("an action (join, publish, announce, lookup, gossip, share, fetch, partition, heal, crash, crash-providers, restart, leave, adversary)") {
         case "join":
             let who = try selection(w.next("all, a percentage or a count"), line)
             var via = 0, over = Duration.zero
@@ -92,8 +96,24 @@ public enum ScenarioParser {
         case "restart": return .restart
         case "leave": return .leave(try selection(w.next("all, a percentage or a count"), line))
         case "gossip": return .gossip(count: try integer(w.next("a count"), line))
+        case "share":
+            let peer = try integer(w.next("a peer index"), line)
+            let size = try byteSize(w.next("a size such as 4MiB"), line)
+            var name = "content"
+            if w.peek == "as" { w.skip(); name = try w.next("a name") }
+            return .share(peer: peer, size: size, name: name)
+        case "fetch":
+            var who: FetchSelection
+            let first = try w.next("'peer N', all, a percentage or a count")
+            if first == "peer" { who = .peer(try integer(w.next("a peer index"), line)) } else { who = .some(try selection(first, line)) }
+            let name = try w.next("the name of shared content (or its CID)")
+            var over = Duration.zero
+            if w.peek == "over" { w.skip(); over = try duration(w.next("a duration"), line) }
+            return .fetch(who, name: name, over: over)
+        case "crash-providers": return .crashProviders(try selection(w.next("all, a percentage or a count"), line))
         case "adversary":
             let kindWord = try w.next("an adversary kind")
+            if kindWord == "transfer-garbage" { return .transferAdversary(try selection(w.next("a percentage or a count"), line)) }
             if let kind = GossipAdversaryKind(rawValue: kindWord) {
                 let who = try selection(w.next("a percentage or a count"), line)
                 var rate = 10
@@ -101,7 +121,7 @@ public enum ScenarioParser {
                 return .gossipAdversary(kind, who, rate: rate)
             }
             guard let kind = AdversaryKind(rawValue: kindWord) else {
-                throw ScenarioError(line: line, "unknown adversary '\(kindWord)': use one of \((AdversaryKind.allCases.map(\.rawValue) + GossipAdversaryKind.allCases.map(\.rawValue)).joined(separator: ", "))")
+                throw ScenarioError(line: line, "unknown adversary '\(kindWord)': use one of \((AdversaryKind.allCases.map(\.rawValue) + GossipAdversaryKind.allCases.map(\.rawValue) + ["transfer-garbage"]).joined(separator: ", "))")
             }
             let who = try selection(w.next("a percentage or a count"), line)
             var rate = 10
@@ -193,6 +213,16 @@ public enum ScenarioParser {
             if let v = Double(text.dropLast(suffix.count)), v > 0 { return Int(v * factor) }
         }
         throw ScenarioError(line: line, "'\(text)' is not a bandwidth such as 10Mbit, 1Gbit or 500kB")
+    }
+
+    /// Parses `4MiB`, `512KiB`, `1000B` or a plain byte count.
+    private static func byteSize(_ text: String, _ line: Int) throws(ScenarioError) -> Int {
+        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let v = Int(text.dropLast(suffix.count)), v > 0, v <= (1 << 30) / factor { return v * factor }
+        }
+        if let v = Int(text), v > 0, v <= 1 << 30 { return v }
+        throw ScenarioError(line: line, "'\(text)' is not a size such as 4MiB, 512KiB or 1000B (at most 1GiB)")
     }
 
     private static func single(_ words: [String], _ line: Int) throws(ScenarioError) -> String {

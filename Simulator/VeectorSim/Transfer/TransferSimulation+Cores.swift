@@ -1,0 +1,123 @@
+import ContentID
+import VeectorTransfer
+import VeectorWire
+
+extension TransferSimulation {
+    /// Starts peer `i`'s fetch of `cid`, resuming from what its store holds (the saved manifest and
+    /// chunks), unless it already has the content.
+    func beginFetch(_ i: Int, _ cid: CID) {
+        guard contents[cid] != nil, peers[i].isHonest, !peers[i].store.complete.contains(cid) else { return }
+        if requested[i]?[cid] == nil { requested[i, default: [:]][cid] = now }
+        peers[i].wanted[cid] = requested[i]![cid]!
+        guard peers[i].isRunning, peers[i].fetches[cid] == nil else { return }
+        let store = peers[i].store
+        let held = store.heldChunkCIDs(cid)
+        if !held.isEmpty { resumed += 1 }
+        let request = TransferRequest(content: cid, manifest: store.manifests[cid], heldChunks: held)
+        peers[i].fetches[cid] = TransferCore(request: request, configuration: fetchConfiguration)
+        trace.add(now.nanoseconds); trace.add(0xFE7C); trace.add(UInt64(i))
+        feed(i, cid, .start)
+    }
+
+    /// Feeds one event to peer `i`'s fetch of `cid` and carries out its actions.
+    func feed(_ i: Int, _ cid: CID, _ event: TransferEvent) {
+        guard var core = peers[i].fetches[cid] else { return }
+        let actions = core.handle(event, now: now, rng: &peers[i].rng)
+        peers[i].fetches[cid] = core
+        for action in actions {
+            switch action {
+            case let .connect(peer):
+                if let j = indexByKey[peer] { open(i, j) }
+            case let .send(peer, bytes):
+                if let j = indexByKey[peer] { transmit(bytes, from: i, to: j) }
+            case let .disconnect(peer, reason):
+                guard reason.isMisbehaviour, let j = indexByKey[peer] else { continue }
+                peers[i].refused.insert(j)
+                if peers[j].adversary { bannedAdversaries.insert(j) }
+                close(i, j)
+            case let .setTimer(timer, at):
+                queue.schedule(.fetchEvent(peer: i, cid, .timer(timer), incarnation: peers[i].incarnation), at: max(at, now))
+            case let .store(index, bytes):
+                stored(bytes, index: index, of: cid, manifest: core.chosenManifest, at: i)
+            case let .checkWhole(m):
+                var hasher = ContentHasher()
+                let held = peers[i].store.chunks[cid] ?? [:]
+                for k in m.chunks.indices { hasher.update(held[k] ?? []) }
+                let matches = hasher.finalize() == m.content
+                queue.schedule(.fetchEvent(peer: i, cid, .wholeChecked(matches: matches), incarnation: peers[i].incarnation), at: now)
+            case .needProviders:
+                let list = trackerQuery(cid, for: i)
+                queue.schedule(.fetchEvent(peer: i, cid, .addProviders(list), incarnation: peers[i].incarnation), at: now)
+            case .progress:
+                break
+            case let .finished(m):
+                finished(m, at: i, core: core)
+            case let .failed(reason):
+                trace.add(now.nanoseconds); trace.add(0xFA11); trace.add(UInt64(i))
+                failures[failureName(reason), default: 0] += 1
+                totals.add(core.stats)
+                peers[i].fetches[cid] = nil
+                peers[i].wanted[cid] = nil
+            }
+        }
+    }
+
+    /// A verified chunk to store. Invariant: it is the genuine chunk (an honest peer's core must
+    /// never let anything else through).
+    func stored(_ bytes: [UInt8], index: Int, of cid: CID, manifest: TransferManifest?, at i: Int) {
+        guard let content = contents[cid], let m = manifest else { return }
+        guard m == content.manifest, bytes == content.chunks[index] else {
+            corruptStored.insert(i)
+            violate("honest peer \(i) stored chunk \(index) of \(cid) that is not the genuine chunk")
+            return
+        }
+        let store = peers[i].store
+        store.manifests[cid] = m
+        store.chunks[cid, default: [:]][index] = content.chunks[index]   // shared, not copied
+    }
+
+    /// The whole content is verified: the peer announces it and serves it from now on.
+    func finished(_ m: TransferManifest, at i: Int, core: TransferCore) {
+        let cid = m.content
+        trace.add(now.nanoseconds); trace.add(0xD0E5); trace.add(UInt64(i))
+        let store = peers[i].store
+        if (store.chunks[cid]?.count ?? 0) != m.chunks.count { violate("peer \(i) finished \(cid) without holding every chunk") }
+        store.complete.insert(cid)
+        completedAt[i, default: [:]][cid] = now
+        totals.add(core.stats)
+        peers[i].fetches[cid] = nil
+        peers[i].wanted[cid] = nil
+        holders[cid, default: []].append(i)
+    }
+
+    /// What the DHT's `get_peers` would answer: up to `providersPerQuery` announced holders.
+    func trackerQuery(_ cid: CID, for i: Int) -> [TransferPeer] {
+        let pool = (holders[cid] ?? []).filter { $0 != i && !peers[i].refused.contains($0) }
+        return pick(Self.providersPerQuery, from: pool).map { peers[$0].key }
+    }
+
+    /// Feeds one event to peer `i`'s provider and carries out its actions.
+    func feedProvider(_ i: Int, _ event: ProviderEvent) {
+        guard var core = peers[i].provider else { return }
+        let actions = core.handle(event, now: now, rng: &peers[i].rng)
+        peers[i].provider = core
+        for action in actions {
+            switch action {
+            case let .send(peer, bytes):
+                if let j = indexByKey[peer] { transmit(bytes, from: i, to: j, completes: true) }
+            case let .disconnect(peer, _):
+                if let j = indexByKey[peer] { close(i, j) }
+            }
+        }
+    }
+
+    func failureName(_ f: TransferFailure) -> String {
+        switch f {
+        case .noProviders: "no-providers"
+        case .allProvidersFailed: "all-providers-failed"
+        case .corruptContentFromEveryProvider: "corrupt-from-every-provider"
+        case .invalidRequest: "invalid-request"
+        case .cancelled: "cancelled"
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import ContentID
+import VeectorWire
+
+extension TransferCore {
+    /// New providers become candidates (up to `maxKnownPeers`). A known one dropped for a reason
+    /// that may pass (unreachable, timed out, session lost) at least `providerRefresh` ago becomes
+    /// a candidate again, since it was announced anew; banned ones stay banned.
+    mutating func add(_ list: [TransferPeer], now: Instant) {
+        for peer in list {
+            guard case let .dropped(reason)? = peers[peer]?.phase else { continue }
+            guard reason == .unreachable || reason == .timedOut || reason == .linkLost,
+                  now >= peers[peer]!.droppedAt.advanced(by: configuration.providerRefresh) else { continue }
+            peers[peer]!.phase = .candidate(notBefore: now)
+            peers[peer]!.reconnects = 0
+            peers[peer]!.consecutiveTimeouts = 0
+            peers[peer]!.manifestID = nil
+            peers[peer]!.lacks = []
+            peers[peer]!.ranges = nil
+        }
+        for peer in list where peers[peer] == nil && peers.count < configuration.maxKnownPeers {
+            peers[peer] = FetchPeer(phase: .candidate(notBefore: .zero), throughput: configuration.initialThroughput,
+                                    latency: configuration.initialLatency.seconds, order: nextOrder)
+            nextOrder += 1
+        }
+        if peers.contains(where: { !$0.value.isDropped }) { patienceDeadline = nil }
+    }
+
+    /// Connects candidates, in the order they were added, up to `maxConnectedPeers`.
+    mutating func connectMore(now: Instant, into out: inout [TransferAction]) {
+        var connected = peers.values.filter(\.isConnected).count
+        guard connected < configuration.maxConnectedPeers else { return }
+        let waiting = peers.filter {
+            if case let .candidate(notBefore) = $0.value.phase { notBefore <= now } else { false }
+        }.sorted { $0.value.order < $1.value.order }
+        for (peer, _) in waiting where connected < configuration.maxConnectedPeers {
+            peers[peer]!.phase = .connecting(deadline: now.advanced(by: configuration.connectTimeout))
+            out.append(.connect(peer))
+            connected += 1
+        }
+    }
+
+    /// A session is open: ask for the manifest.
+    mutating func linkUp(_ peer: TransferPeer, now: Instant, into out: inout [TransferAction]) {
+        guard let p = peers[peer] else { return }
+        switch p.phase {
+        case .connecting, .candidate:
+            peers[peer]!.phase = .awaitingManifest(sent: now, deadline: now.advanced(by: configuration.manifestTimeout), resend: false)
+            send(.manifestRequest(request.content), to: peer, into: &out)
+        default:
+            break
+        }
+    }
+
+    /// A session closed: its requests go back to the pool; the peer may be reconnected later.
+    mutating func linkDown(_ peer: TransferPeer, now: Instant, into out: inout [TransferAction]) {
+        guard let p = peers[peer], p.isConnected else { return }
+        let wasReady = p.phase == .ready
+        returnRequests(of: peer)
+        if case .connecting = p.phase {
+            drop(peer, .unreachable, now: now, into: &out)
+        } else if p.reconnects < configuration.maxReconnects {
+            peers[peer]!.reconnects += 1
+            peers[peer]!.phase = .candidate(notBefore: now.advanced(by: configuration.reconnectDelay))
+            if !wasReady { peers[peer]!.manifestID = nil }
+        } else {
+            drop(peer, .linkLost, now: now, into: &out)
+        }
+    }
+
+    /// Puts `peer`'s requests in flight back in the pool.
+    mutating func returnRequests(of peer: TransferPeer) {
+        guard let list = peers[peer]?.inflight.keys else { return }
+        for index in list { unassign(index, from: peer) }
+        peers[peer]!.inflight = [:]
+        peers[peer]!.deadlines = [:]
+    }
+
+    mutating func unassign(_ index: Int, from peer: TransferPeer) {
+        assigned[index]?.removeAll { $0 == peer }
+        if assigned[index]?.isEmpty == true { assigned[index] = nil }
+        if index < firstMissing { firstMissing = index }
+    }
+
+    /// Stops using `peer` for `reason` (a ban if it misbehaved).
+    mutating func drop(_ peer: TransferPeer, _ reason: TransferDropReason, now: Instant, into out: inout [TransferAction]) {
+        guard let p = peers[peer], !p.isDropped else { return }
+        returnRequests(of: peer)
+        let wasConnected = p.isConnected
+        peers[peer]!.phase = .dropped(reason)
+        peers[peer]!.droppedAt = now
+        counters.drops[reason, default: 0] += 1
+        if wasConnected || reason.isMisbehaviour { out.append(.disconnect(peer, reason: reason)) }
+    }
+
+    /// Asks for more providers every `providerRefresh` while fewer than `maxConnectedPeers` are
+    /// usable, and at once when none is; fails once none has been usable for `providerPatience`.
+    mutating func watchProviders(now: Instant, into out: inout [TransferAction]) {
+        let usable = peers.values.filter { p in
+            switch p.phase {
+            case .candidate, .connecting, .awaitingManifest: true
+            case .ready: manifest == nil || p.manifestID == manifest?.id || p.manifestID.map { alternates[$0] != nil } ?? false
+            case .dropped: false
+            }
+        }.count
+        var ask = usable < configuration.maxConnectedPeers
+            && (lastProviderRequest.map { now >= $0.advanced(by: configuration.providerRefresh) } ?? true)
+        if usable == 0 {
+            if let deadline = patienceDeadline {
+                if deadline <= now { fail(finalFailure, into: &out); return }
+            } else {
+                patienceDeadline = now.advanced(by: configuration.providerPatience)
+                ask = true
+            }
+        } else {
+            patienceDeadline = nil
+        }
+        if ask {
+            lastProviderRequest = now
+            out.append(.needProviders)
+        }
+    }
+
+    /// Why the fetch fails when no provider is left.
+    var finalFailure: TransferFailure {
+        let reasons = peers.values.compactMap { p -> TransferDropReason? in
+            if case let .dropped(r) = p.phase { r } else { nil }
+        }
+        if reasons.isEmpty && peers.isEmpty { return .noProviders }
+        let answered = reasons.filter { $0 != .unreachable && $0 != .noContent && $0 != .timedOut && $0 != .linkLost }
+        if !answered.isEmpty, answered.allSatisfy(\.isCorruption) { return .corruptContentFromEveryProvider(tried: peers.count) }
+        var byReason: [TransferDropReason: Int] = [:]
+        for r in reasons { byReason[r, default: 0] += 1 }
+        return .allProvidersFailed(tried: peers.count, reasons: byReason)
+    }
+}
