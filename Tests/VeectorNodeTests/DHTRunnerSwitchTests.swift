@@ -21,9 +21,13 @@ struct DHTRunnerSwitchTests {
         var rng = SeededGenerator()
         let a = try await DHTRunner.start(ownID: NodeID.random(using: &rng), configuration: DHTConfiguration(), snapshot: nil,
                                           host: "127.0.0.1", port: 0, group: group, logger: logger)
-        let b = try await DHTRunner.start(ownID: NodeID.random(using: &rng), configuration: DHTConfiguration(), snapshot: nil,
+        // B's queries time out after 60 s, not 2 s, so the ping to the silent socket is surely still in
+        // flight when the ID switches, however loaded the machine (under CI load 2 s was not enough).
+        var slow = DHTConfiguration()
+        slow.queryTimeout = .seconds(60)
+        let b = try await DHTRunner.start(ownID: NodeID.random(using: &rng), configuration: slow, snapshot: nil,
                                           host: "127.0.0.1", port: 0, group: group, logger: logger)
-        // A UDP socket that never answers: a ping to it stays in flight for the 2 s query timeout.
+        // A UDP socket that never answers: a ping to it stays in flight until B's query timeout.
         let silent = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(silent) }
         var sin = sockaddr_in()
