@@ -14,6 +14,9 @@ public struct NodeControlHandler: ControlHandler {
     let home: String
     let started: ContinuousClock.Instant
     let published: PublishedAddresses
+    /// Handlers for other families of methods, by the part of the name before the first dot
+    /// ("gossip" for `gossip.publish`, …).
+    var routes: [String: any ControlHandler] = [:]
 
     /// One method → one answer.
     public func respond(to request: ControlRequest) async throws(ControlFailure) -> any Encodable & Sendable {
@@ -85,6 +88,9 @@ public struct NodeControlHandler: ControlHandler {
             }
             return try await lookUpEndpoint(key)
         default:
+            if let family = request.method.split(separator: ".").first, let route = routes[String(family)] {
+                return try await route.respond(to: request)
+            }
             throw .unknownMethod(request.method)
         }
     }
@@ -103,27 +109,17 @@ public struct NodeControlHandler: ControlHandler {
     }
 
     private func lookUpEndpoint(_ key: [UInt8]) async throws(ControlFailure) -> EndpointReply {
-        let target = EndpointRecord.target(publicKey: key)
         let start = ContinuousClock.now
-        guard case let .item(found, lookup) = try await perform(.getItem(target: target, salt: EndpointRecord.salt, seq: nil)) else {
-            throw unexpected()
+        let record: EndpointRecord, lookup: LookupResult
+        do { (record, lookup) = try await runner.endpointRecord(of: key) } catch {
+            switch error {
+            case .notFound:
+                throw ControlFailure(code: "not-found", message: "no endpoint record for that key in the DHT (is the node running and joined?)")
+            case let .invalid(reason): throw ControlFailure(code: "failed", message: reason)
+            case let .dht(e): throw ControlFailure(code: "failed", message: e.description)
+            }
         }
         let cost = LookupCost(lookup, milliseconds: Self.milliseconds(since: start))
-        var newest: DHTItem? = found
-        // The lookup asks other nodes; this node may hold the newest copy itself (it is one of the k closest).
-        let now = runner.driver.now()
-        if let local = try await call({ () async throws(NetError) in
-            try await runner.driver.withCore { $0.itemStore.item(for: target, now: now)?.item }
-        }), case let .mutable(l) = local {
-            if case let .mutable(f)? = newest, f.seq >= l.seq {} else { newest = local }
-        }
-        guard case let .mutable(item)? = newest, item.publicKey == key else {
-            throw ControlFailure(code: "not-found", message: "no endpoint record for that key in the DHT (is the node running and joined?)")
-        }
-        let record: EndpointRecord
-        do { record = try EndpointRecord(item: item) } catch {
-            throw ControlFailure(code: "failed", message: error.description)
-        }
         var addresses = record.addresses
         if addresses.isEmpty, case let .nodes(r) = try await perform(.findNode(record.nodeID)),
            let exact = r.closest.first(where: { $0.contact.id == record.nodeID }) {

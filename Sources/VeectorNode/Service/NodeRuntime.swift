@@ -5,6 +5,7 @@ import ServiceLifecycle
 import VeectorCrypto
 import VeectorDHT
 import VeectorNet
+import VeectorSession
 import VeectorWire
 
 /// Runs a node in the foreground (`veenode start`): the DHT on UDP, UPnP port mapping, the control
@@ -38,10 +39,23 @@ public enum NodeRuntime {
         }
         let runner = try await DHTRunner.start(ownID: nodeID, configuration: dhtConfiguration, snapshot: snapshot,
                                                host: options.host, port: Int(options.port), group: group, logger: logger)
+        // Sessions on TCP at the DHT's port number (UPnP maps both; endpoint records name one port).
+        let endpoint = SessionEndpoint(configuration: SessionConfiguration(role: .responder, identity: keyPair), group: group,
+                                       logger: logger)
+        let listener: SessionListener
+        do {
+            listener = try await endpoint.listen(host: options.host, port: Int(runner.driver.localAddress.port))
+        } catch {
+            await runner.close()
+            throw NetError.bindFailed(address: "\(options.host):\(runner.driver.localAddress.port) (tcp)", reason: "\(error)")
+        }
+        let links = PeerLinks(endpoint: endpoint, logger: logger)
+        links.setResolver { key in await runner.endpointAddresses(of: key.bytes).compactMap(\.socketAddress) }
         let control: ControlServer
         do {
             control = try await ControlServer.bind(path: homePath + "/control.sock", group: group)
         } catch {
+            await listener.close()
             await runner.close()
             throw error
         }
@@ -55,13 +69,15 @@ public enum NodeRuntime {
         }
         let published = PublishedAddresses()
         let identity = NodeIDState(nodeID)
-        let handler = NodeControlHandler(runner: runner, mapper: mapper, keyPair: keyPair, identity: identity, home: homePath,
+        var handler = NodeControlHandler(runner: runner, mapper: mapper, keyPair: keyPair, identity: identity, home: homePath,
                                          started: .now, published: published)
+        handler.routes["peers"] = PeerControl(links: links)
         var services: [any Service] = [
             DHTService(runner: runner, bootstrap: options.bootstrap, keyPair: keyPair, identity: identity,
                        mapper: mapper, published: published, snapshotPath: snapshotPath, logger: logger),
         ]
         if let mapper { services.append(UPnPService(mapper: mapper)) }
+        services.append(PeerService(links: links, listener: listener))
         services.append(ControlService(server: control, handler: handler, logger: logger))
 
         ready(Started(listen: runner.driver.localAddress, controlSocket: control.path, nodeID: nodeID))
