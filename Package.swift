@@ -76,7 +76,7 @@ let package = Package(
         // Floor 2: the running node.
         .target(name: "VeectorNode", dependencies: [
             "VeectorDB", "VeectorCrypto", "ContentID", "VeectorRuntime", "VeectorIdentity", "VeectorBlocks", "VeectorEngine",
-            "VeectorNet", "VeectorWire", "VeectorDHT",
+            "VeectorNet", "VeectorWire", "VeectorDHT", "VeectorSession", "VeectorGossip", "VeectorTransfer",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
