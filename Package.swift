@@ -83,7 +83,7 @@ let package = Package(
 
         // Floor 3: programs.
         .executableTarget(name: "veenode", dependencies: [
-            "VeectorNode", "VeectorDB", "VeectorRuntime", "VeectorNet", "VeectorEngine", "VeectorBlocks",
+            "VeectorNode", "VeectorDB", "VeectorRuntime", "VeectorNet", "VeectorEngine", "VeectorBlocks", "VeectorGossip",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

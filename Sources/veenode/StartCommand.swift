@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VeectorGossip
 import VeectorNet
 import VeectorNode
 
@@ -36,6 +37,21 @@ struct Start: AsyncParsableCommand {
     @Option(name: .long, help: "Per-source-address DHT rate limit as PACKETS_PER_SECOND,BURST (default 50,100; raise only for benchmarks).")
     var dhtRateLimit: String?
 
+    @Option(name: .customLong("gossip-topic"), help: "Also follow this gossip topic (repeatable).")
+    var gossipTopics: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Misbehave on purpose in gossip: forge or garbage (test networks only).", visibility: .hidden))
+    var misbehave: String?
+
+    func validate() throws {
+        if let misbehave, GossipMisbehaviour.Kind(rawValue: misbehave) == nil {
+            throw ValidationError("--misbehave must be one of: \(GossipMisbehaviour.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for t in gossipTopics where (try? GossipTopic(t)) == nil {
+            throw ValidationError("--gossip-topic '\(t)' is not a topic: 1–128 bytes of UTF-8")
+        }
+    }
+
     func run() async throws {
         let log = global.bootstrapLogging()
         var options = NodeRunOptions(host: host, port: port, upnp: !noUpnp, upnpRootDescriptionURL: upnpUrl, upnpLeaseSeconds: upnpLease)
@@ -48,6 +64,8 @@ struct Start: AsyncParsableCommand {
             }
             options.dhtRateLimit = (rate, burst)
         }
+        options.gossipTopics = gossipTopics.compactMap { try? GossipTopic($0) }
+        options.misbehave = misbehave.flatMap(GossipMisbehaviour.Kind.init(rawValue:))
         let home = try global.openHome(log)
         defer { try? home.close() }
         let identity = try home.deviceIdentity()

@@ -14,7 +14,7 @@ struct Veenode: AsyncParsableCommand {
         `veenode docs list --home DIR`.
         """,
         version: "0.1.0",
-        subcommands: [Init.self, Status.self, Ask.self, Embed.self, Model.self, Docs.self, User.self, DB.self,
+        subcommands: [Init.self, Status.self, Gossip.self, Ask.self, Embed.self, Model.self, Docs.self, User.self, DB.self,
                       Start.self, Peers.self, DHT.self, Share.self])
 
     /// OpenBLAS chooses its kernels in a library constructor, before `main` runs: when it guessed

@@ -1,4 +1,5 @@
 import Foundation
+import VeectorGossip
 import VeectorNet
 import VeectorWire
 
@@ -20,6 +21,10 @@ public struct NodeRunOptions: Sendable {
     /// Overrides the DHT's per-source-address rate limit (default 50/s, burst 100): for benchmarks that
     /// send from few addresses; nil keeps the default.
     public var dhtRateLimit: (packetsPerSecond: Int, burst: Int)?
+    /// Gossip topics to follow besides the public announcements.
+    public var gossipTopics: [GossipTopic] = []
+    /// A deliberate gossip misbehaviour (test networks only: fault-isolation tests).
+    public var misbehave: GossipMisbehaviour.Kind?
 
     /// The defaults: all interfaces, port 6881, no bootstrap nodes, UPnP on with a one-hour lease.
     public init(host: String = "0.0.0.0", port: UInt16 = 6881, bootstrap: [PeerAddress] = [], upnp: Bool = true,

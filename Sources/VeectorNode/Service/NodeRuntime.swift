@@ -4,6 +4,7 @@ import NIOPosix
 import ServiceLifecycle
 import VeectorCrypto
 import VeectorDHT
+import VeectorGossip
 import VeectorNet
 import VeectorSession
 import VeectorWire
@@ -72,6 +73,18 @@ public enum NodeRuntime {
         var handler = NodeControlHandler(runner: runner, mapper: mapper, keyPair: keyPair, identity: identity, home: homePath,
                                          started: .now, published: published)
         handler.routes["peers"] = PeerControl(links: links)
+        // Gossip on the peer sessions; candidates from the DHT's routing table (same port number on TCP).
+        let gossip = GossipDriver(keys: keyPair, links: links, group: group, logger: logger) { count in
+            let entries = (try? await runner.routingEntries()) ?? []
+            return entries.shuffled().prefix(count).compactMap { $0.contact.address.socketAddress }
+        }
+        links.register(.gossip, driver: gossip)
+        gossip.start(topics: [GossipTopics.announcements] + options.gossipTopics)
+        if let kind = options.misbehave {
+            logger.warning("this node misbehaves on purpose (--misbehave \(kind)): for test networks only")
+            gossip.misbehave(kind, keys: keyPair)
+        }
+        handler.routes["gossip"] = GossipControl(driver: gossip)
         var services: [any Service] = [
             DHTService(runner: runner, bootstrap: options.bootstrap, keyPair: keyPair, identity: identity,
                        mapper: mapper, published: published, snapshotPath: snapshotPath, logger: logger),
