@@ -103,8 +103,8 @@ struct GossipSwarmTests {
         let p = { (q: Double) in latencies.isEmpty ? -1 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))] }
         let meanCopies = copies.reduce(0, +) / Double(max(1, copies.count))
         print("gossip swarm: \(nodes.count) processes (\(bad.count) adversaries), \(published.count) messages; latency ms p50 \(p(0.5)) p90 \(p(0.9)) p99 \(p(0.99)) max \(latencies.last ?? -1); full copies per node per message mean \(String(format: "%.2f", meanCopies)) max \(String(format: "%.2f", copies.max() ?? 0)); adversaries graylisted \(offendersSeen.count)")
-        // The goal is ≤ 2 (measured in Benchmarks/run-gossip-processes.sh, steady state); a first burst from many authors runs near it.
-        #expect(meanCopies <= 2.5, "mean full copies per node per message \(meanCopies) > 2.5")
+        // The goal is ≤ 2 (Benchmarks/run-gossip-processes.py measures it at 30 and 100 processes).
+        #expect(meanCopies <= 2.0, "mean full copies per node per message \(meanCopies) > 2")
     }
 }
 

@@ -30,6 +30,12 @@ extension GossipNode {
         peers.values[index].topics.insert(topic)
         guard subscriptions.contains(topic) else { return }
         addToMesh(topic, peer: peer)
+        // Lazy from the start (our eager set is full): say so, so the peer does not push to us eagerly
+        // while we only expect announcements (the eager graph stays symmetric).
+        if lazy[topic]?.contains(peer) == true {
+            counters.prunesOut += 1
+            send(.prune(topic), to: peer, into: &out)
+        }
         let history = store.recentIDs(topic: topic, limit: configuration.historyAnnounced)
         for chunk in chunks(history, of: GossipLimits.maxIDsPerFrame) { send(.ihave(topic, chunk), to: peer, into: &out) }
     }

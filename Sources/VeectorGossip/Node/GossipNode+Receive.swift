@@ -39,7 +39,9 @@ extension GossipNode {
         let id = envelope.id
         if seen.contains(id) {
             counters.duplicates += 1
-            if eager[topic]?.contains(peer) == true {
+            // The sender pushed it eagerly, so it counts us among its eager links even when we hold it
+            // as lazy (our eager set was full when it joined): prune either way, or it pushes forever.
+            if eager[topic]?.contains(peer) == true || lazy[topic]?.contains(peer) == true {
                 makeLazy(topic, peer: peer)
                 counters.prunesOut += 1
                 send(.prune(topic), to: peer, into: &out)

@@ -89,6 +89,7 @@ extension GossipDriver {
                     framesIn: s.framesIn, framesOut: s.framesOut, bytesIn: s.bytesIn, bytesOut: s.bytesOut,
                     messagesIn: s.messagesIn, duplicates: s.duplicates, delivered: s.delivered, published: s.published,
                     rejections: rejections, offendersDisconnected: s.offendersDisconnected, queueDrops: s.queueDrops,
+                    graftsOut: s.graftsOut, prunesOut: s.prunesOut, ihavesOut: s.ihavesOut,
                     seen: c.seenCount, ignoredFrames: self.ignoredFrames,
                     misbehaving: self.misbehaviour.map { "\($0.kind)" }))
             }
@@ -122,6 +123,8 @@ public struct GossipStatusReply: Codable, Sendable {
     public var rejections: [String: Int]
     /// Peers disconnected for misbehaving, and frames dropped from full queues.
     public var offendersDisconnected: Int, queueDrops: Int
+    /// Grafts, prunes and `ihave` announcements sent (the tree's repair traffic).
+    public var graftsOut: Int, prunesOut: Int, ihavesOut: Int
     /// Message IDs remembered.
     public var seen: Int
     /// Gossip frames from peers with no gossip link (dropped).
