@@ -133,7 +133,11 @@ let package = Package(
         // Slow: real processes killed at random moments (VEECTOR_CRASH_TRIALS, default 20).
         .testTarget(name: "VeectorDBCrashTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
         // Slow: real `veenode start` processes (loopback swarms, miniupnpd and libtorrent in network namespaces).
-        .testTarget(name: "VeectorNetworkTests", dependencies: ["VeectorNet", "VeectorNode", "VeectorWire", "VeectorTestSupport"],
+        .testTarget(name: "VeectorNetworkTests", dependencies: ["VeectorNet", "VeectorNode", "VeectorWire", "VeectorTestSupport",
+                                                              "VeectorCrypto", "VeectorSession",
+                                                              .product(name: "NIOCore", package: "swift-nio"),
+                                                              .product(name: "NIOPosix", package: "swift-nio"),
+                                                              .product(name: "Logging", package: "swift-log")],
                     exclude: ["Interop"]),
     ]
 )
