@@ -67,6 +67,16 @@ struct Docs: AsyncParsableCommand {
         @Flag(help: "Read a document shared with you (`docs inbox`); also tried when none of your own documents matches.") var inbox = false
 
         func run() async throws {
+            if inbox, global.nodeIsRunning {
+                guard version == nil else { throw ValidationError("--version does not apply to --inbox: a shared item is one version") }
+                var params = ["id": document]
+                if let output { params["output"] = global.absolute(output) }
+                let r = try global.runningNodeSharing("docs.get", params, as: NetworkDocument.self)
+                if let b = r.base64, let data = Data(base64Encoded: b) { FileHandle.standardOutput.write(data) }
+                else if global.json { Output.json(r) }
+                else { FileHandle.standardError.write(Data("wrote \(Output.bytes(r.size)) to \(output ?? "")\n".utf8)) }
+                return
+            }
             let (home, docs) = try Docs.open(global)
             defer { try? home.close() }
             let shared = SharedInbox(database: docs.database, user: docs.user)

@@ -10,11 +10,20 @@ extension Docs {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let (home, session) = try Share.open(global)
-            defer { try? home.close() }
-            let items = try session.received()
+            let items: [ReceivedShare]
+            let pending: SharingSession.PendingImport
+            if global.nodeIsRunning {
+                let r = try global.runningNodeSharing("docs.inbox", as: NetworkInbox.self)
+                (items, pending) = (r.items, r.pending)
+            } else {
+                let (home, session) = try Share.open(global)
+                defer { try? home.close() }
+                pending = try session.importPending(now: Share.now(), received: Date())
+                items = try session.received()
+            }
+            for reason in pending.dropped { FileHandle.standardError.write(Data("dropped a share that arrived over the network: \(reason)\n".utf8)) }
             if global.json { Output.json(items); return }
-            if items.isEmpty { print("your inbox is empty: import a share file with `veenode docs receive FILE`"); return }
+            if items.isEmpty { print("your inbox is empty: shares arrive while the node runs (`veenode start`), or import a share file with `veenode docs receive FILE`"); return }
             Output.table(["ID", "FROM", "TITLE", "SIZE", "SHARED", "NOTE"], items.map { i in
                 if let damage = i.damage { return [String(i.id.prefix(10)), "-", "(damaged)", "-", "-", damage] }
                 return [String(i.id.prefix(10)), String(i.from.prefix(16)) + "…", i.title, Output.bytes(i.size), Output.date(i.shared),

@@ -41,8 +41,14 @@ struct Share: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
+            if global.nodeIsRunning {
+                let r = try global.runningNodeSharing("share.key", as: [String: String].self)
+                if global.json { Output.json(r) } else { print(r["key"] ?? "") }
+                return
+            }
             let (home, session) = try Share.open(global)
             defer { try? home.close() }
+            try ShareDelivery.listen(user: session.documents.user.name, key: session.publicKey, in: home.database)
             let key = session.publicKey.hexString
             if global.json { Output.json(["user": session.documents.user.name, "key": key]) } else { print(key) }
         }
@@ -62,6 +68,7 @@ struct Share: AsyncParsableCommand {
         func run() async throws {
             let recipient = try Share.userKey(to)
             if let expiresIn, expiresIn <= 0 { throw ValidationError("--expires-in must be a positive number of seconds") }
+            if global.nodeIsRunning { return try runOnNode() }
             let (home, session) = try Share.open(global)
             defer { try? home.close() }
             let id = try session.documents.resolve(document)
@@ -86,6 +93,28 @@ struct Share: AsyncParsableCommand {
             print("shared \(id.short) \"\(sent.document.title)\" version \(result.version) with \(to.prefix(16))…")
             print("package \(result.package) (\(Output.bytes(result.packageBytes)), ciphertext only)")
             if let out { print("wrote \(out): the recipient imports it with `veenode docs receive \(out)`") }
+            print("(start the node — `veenode start` — to share over the network instead of by file)")
+        }
+
+        /// The node runs: it shares over the network (the recipient's inbox topic).
+        func runOnNode() throws {
+            guard out == nil else {
+                throw ValidationError("the node is running, so the share goes over the network; --out needs the node stopped")
+            }
+            var params = ["document": document, "to": to.lowercased()]
+            if let version { params["version"] = String(version) }
+            if let expiresIn { params["expiresIn"] = String(expiresIn) }
+            if revoke {
+                params["revoke"] = "1"
+                let r = try global.runningNodeSharing("share.doc", params, as: NetworkRevocationResult.self)
+                if global.json { Output.json(r); return }
+                print("revoked sharing \(r.document.prefix(10)) with \(to.prefix(16))…; the revocation went out as message \(r.message)")
+                return
+            }
+            let r = try global.runningNodeSharing("share.doc", params, as: NetworkShareResult.self)
+            if global.json { Output.json(r); return }
+            print("shared \(r.document.prefix(10)) \"\(r.title)\" version \(r.version) with \(to.prefix(16))… over the network")
+            print("package \(r.package) (\(Output.bytes(r.packageBytes)), ciphertext only), message \(r.message)")
         }
     }
 
@@ -94,9 +123,14 @@ struct Share: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let (home, session) = try Share.open(global)
-            defer { try? home.close() }
-            let sent = try session.outbox()
+            let sent: [OutboxEntry]
+            if global.nodeIsRunning {
+                sent = try global.runningNodeSharing("share.list", as: [OutboxEntry].self)
+            } else {
+                let (home, session) = try Share.open(global)
+                defer { try? home.close() }
+                sent = try session.outbox()
+            }
             if global.json { Output.json(sent); return }
             if sent.isEmpty { print("nothing shared yet: `veenode share doc DOC --to KEY --out FILE`"); return }
             Output.table(["ID", "DOCUMENT", "VERSION", "TO", "SIZE", "SHARED", "STATUS"], sent.map { s in

@@ -70,7 +70,7 @@ struct Start: AsyncParsableCommand {
         defer { try? home.close() }
         let identity = try home.deviceIdentity()
         let json = global.json
-        try await NodeRuntime.run(homePath: home.path, keyPair: identity.keyPair, options: options, logger: log) { started in
+        try await NodeRuntime.run(home: home, keyPair: identity.keyPair, options: options, logger: log) { started in
             if json {
                 Output.json(["listen": started.listen.description, "control": started.controlSocket, "nodeID": started.nodeID.hex])
             } else {

@@ -13,13 +13,19 @@ final class NodeProcess: @unchecked Sendable {
     let output: CollectedOutput
     let errors: CollectedOutput
     var controlSocket: String { home + "/control.sock" }
+    /// The passphrase of every home these tests make.
+    static let passphrase = "swarm test passphrase"
 
     /// Creates a home (`veenode init`) at `home` and starts `veenode start` with `arguments`
     /// (optionally through a prefix such as `ip netns exec NS`). Waits until the control socket answers.
-    init(veenode: String, home: String, arguments: [String], prefix: [String] = [], environment: [String: String] = [:]) throws {
+    /// With `initialized`, the home exists already (made by the test, with `NodeProcess.passphrase`).
+    init(veenode: String, home: String, arguments: [String], prefix: [String] = [], environment: [String: String] = [:],
+         initialized: Bool = false) throws {
         self.home = home
-        let initResult = try run(veenode, ["init", "--home", home], environment: ["VEENODE_PASSPHRASE": "swarm test passphrase"], timeout: 60)
-        guard initResult.status == 0 else { throw NamespaceError(message: "veenode init failed: \(initResult.stderr)") }
+        if !initialized {
+            let initResult = try run(veenode, ["init", "--home", home], environment: ["VEENODE_PASSPHRASE": Self.passphrase], timeout: 60)
+            guard initResult.status == 0 else { throw NamespaceError(message: "veenode init failed: \(initResult.stderr)") }
+        }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: prefix.first ?? veenode)
         p.arguments = Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [veenode]) + ["start", "--home", home] + arguments

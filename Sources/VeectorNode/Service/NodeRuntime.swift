@@ -25,10 +25,11 @@ public enum NodeRuntime {
     }
 
     /// Binds everything (failing early with a clear error), calls `ready`, then runs until SIGINT/SIGTERM.
-    public static func run(homePath: String, keyPair: SigningKeyPair, options: NodeRunOptions,
+    public static func run(home: NodeHome, keyPair: SigningKeyPair, options: NodeRunOptions,
                            dhtConfiguration: DHTConfiguration = DHTConfiguration(), logger: Logger,
                            ready: @Sendable (Started) -> Void) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
+        let homePath = home.path
         // The key-derived ID; the DHT service switches to a BEP 42-valid one when it learns a public
         // external address (NodeIDPolicy). Nothing about the address is persisted: every start begins here.
         let nodeID = NodeID.derived(fromPublicKey: keyPair.publicKey, externalAddress: nil)
@@ -74,7 +75,8 @@ public enum NodeRuntime {
                                          started: .now, published: published)
         handler.routes["peers"] = PeerControl(links: links)
         // Gossip on the peer sessions; candidates from the DHT's routing table (same port number on TCP).
-        let gossip = GossipDriver(keys: keyPair, links: links, group: group, logger: logger) { count in
+        let gossip = GossipDriver(keys: keyPair, links: links, group: group, logger: logger,
+                                  validator: { envelope, _ in ShareDelivery.verdict(envelope) }) { count in
             let entries = (try? await runner.routingEntries()) ?? []
             return entries.shuffled().prefix(count).compactMap { $0.contact.address.socketAddress }
         }
@@ -85,6 +87,11 @@ public enum NodeRuntime {
             gossip.misbehave(kind, keys: keyPair)
         }
         handler.routes["gossip"] = GossipControl(driver: gossip)
+        // Documents shared over gossip: the users' inbox topics, and the sharing commands while we hold the home.
+        let sharing = ShareNetwork(home: home, gossip: gossip, logger: logger)
+        await sharing.start()
+        handler.routes["share"] = ShareControl(network: sharing)
+        handler.routes["docs"] = ShareControl(network: sharing)
         var services: [any Service] = [
             DHTService(runner: runner, bootstrap: options.bootstrap, keyPair: keyPair, identity: identity,
                        mapper: mapper, published: published, snapshotPath: snapshotPath, logger: logger),

@@ -138,7 +138,12 @@ public struct SharingSession: Sendable {
 
     /// Reads a share file (the file transport) and imports what it holds.
     public func receive(file path: String, now: Int64, received: Date) throws(ShareError) -> ReceivedItem {
-        switch try ShareFile.read(path) {
+        try receive(try ShareFile.read(path), now: now, received: received)
+    }
+
+    /// Imports a share or revocation however it came (a file, a gossip message).
+    public func receive(_ file: ShareFile, now: Int64, received: Date) throws(ShareError) -> ReceivedItem {
+        switch file {
         case let .share(record, package):
             return .share(try importShare(try ShareRecord(decoding: record), package: package, now: now, received: received))
         case let .revocation(bytes):
