@@ -46,4 +46,6 @@ fi
 # real-model tests would otherwise starve the socket tests' async tasks into timeouts.
 network='VeectorNetTests|VeectorNetworkTests'
 swift test --skip "$network"
-swift test --skip-build --filter "$network"
+# The socket suites, then the multi-process ones (which run one suite at a time: RealProcesses).
+swift test --skip-build --filter VeectorNetTests
+swift test --skip-build --filter VeectorNetworkTests

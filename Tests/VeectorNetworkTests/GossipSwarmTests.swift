@@ -7,6 +7,7 @@ import VeectorNet
 import VeectorNode
 import VeectorTestSupport
 
+extension RealProcesses {
 /// Issue 4's gossip test on real processes: 30 `veenode` processes on 127.0.0.x, 5 of them adversaries
 /// (`--misbehave forge` or `garbage`). Messages published by honest nodes reach every honest node; no
 /// honest node accepts anything else, and none is ever graylisted by another honest node (which is what
@@ -106,6 +107,7 @@ struct GossipSwarmTests {
         // The goal is ≤ 2 (Benchmarks/run-gossip-processes.py measures it at 30 and 100 processes).
         #expect(meanCopies <= 2.0, "mean full copies per node per message \(meanCopies) > 2")
     }
+}
 }
 
 /// `gossip.publish`'s answer.

@@ -15,6 +15,7 @@ func libtorrentUnavailableReason() -> String? {
     return nil
 }
 
+extension RealProcesses {
 @Suite("Interop with libtorrent's DHT in a loopback-only namespace", .serialized, .timeLimit(.minutes(5)))
 struct LibtorrentInteropTests {
     @Test("libtorrent and our node look up, announce, put and get through each other; a flood is rate-limited")
@@ -55,4 +56,5 @@ struct LibtorrentInteropTests {
             #expect(check?["ok"] as? Bool == true, "\(name): \(check ?? [:])")
         }
     }
+}
 }

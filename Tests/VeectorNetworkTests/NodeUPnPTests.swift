@@ -8,6 +8,7 @@ import VeectorNode
 import VeectorTestSupport
 import VeectorWire
 
+extension RealProcesses {
 @Suite("veenode start behind a real miniupnpd gateway", .serialized, .timeLimit(.minutes(3)))
 struct NodeUPnPTests {
     @Test("the node maps UDP and TCP by SSDP discovery, a KRPC ping from the WAN is answered through the NAT, and SIGTERM unmaps")
@@ -88,4 +89,5 @@ struct NodeUPnPTests {
         #expect(!(try lab.listedMappings()).contains("40557->"))
         #expect(off.stop(signal: SIGINT) == 0)
     }
+}
 }

@@ -7,6 +7,7 @@ import VeectorNet
 import VeectorNode
 import VeectorTestSupport
 
+extension RealProcesses {
 /// Issue 4's sharing test on real processes: a document shared by one user over the network arrives for
 /// the recipient's node, decrypts only for that user; the other nodes relay only ciphertext and cannot
 /// import it; a revocation stops further shares. Everything goes through the `veenode` command line,
@@ -89,6 +90,7 @@ struct ShareSwarmTests {
         // What bob already fetched stays readable.
         #expect(try cli(["docs", "get", "--home", dir.file("n1"), "--inbox", String(inbox[0].id.prefix(10))]) == secret)
     }
+}
 }
 
 /// `share doc --json`'s answer while the node runs.

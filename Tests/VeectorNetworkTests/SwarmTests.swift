@@ -32,6 +32,7 @@ final class ParallelResults<R>: @unchecked Sendable {
     init(_ n: Int) { values = Array(repeating: nil, count: n) }
 }
 
+extension RealProcesses {
 @Suite("A swarm of real veenode processes on loopback", .serialized, .timeLimit(.minutes(10)))
 struct SwarmTests {
     static let nodeCount = Int(ProcessInfo.processInfo.environment["VEECTOR_SWARM_NODES"] ?? "") ?? 20
@@ -103,6 +104,7 @@ struct SwarmTests {
         #expect(access(last.controlSocket, F_OK) != 0)
         #expect(access(last.home + "/dht.snapshot", F_OK) == 0)
     }
+}
 }
 
 /// Polls `condition` every 200 ms for up to `seconds`; throws when it never holds.

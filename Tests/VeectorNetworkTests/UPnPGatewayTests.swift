@@ -45,6 +45,7 @@ final class UPnPLab: @unchecked Sendable {
     deinit { _ = try? run(repositoryRoot + "/scripts/netns-upnp.sh", ["down", prefix], timeout: 60) }
 }
 
+extension RealProcesses {
 @Suite("UPnP against a real miniupnpd in network namespaces", .serialized, .timeLimit(.minutes(3)))
 struct UPnPGatewayTests {
     @Test("discover the gateway by SSDP inside the LAN namespace, map a UDP port, a WAN packet arrives, unmap")
@@ -116,4 +117,5 @@ struct UPnPGatewayTests {
             #expect(error.description.contains("no Internet gateway description"))
         }
     }
+}
 }
