@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "VeectorRuntimeTests", dependencies: ["VeectorRuntime", "CVeectorSupport", "CMiniUPnPc"]),
         .testTarget(name: "VeectorDBTests", dependencies: ["VeectorDB", "VeectorTestSupport"]),
         .testTarget(name: "VeectorNodeTests", dependencies: [
-            "VeectorNode", "VeectorDB", "VeectorTestSupport", "VeectorBlocks", "VeectorEngine", "VeectorCrypto",
+            "VeectorNode", "VeectorDB", "VeectorTestSupport", "VeectorBlocks", "VeectorEngine", "VeectorCrypto", "VeectorGossip",
         ]),
         .testTarget(name: "VeectorEngineTests", dependencies: ["VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorWireTests", dependencies: ["VeectorWire"]),
