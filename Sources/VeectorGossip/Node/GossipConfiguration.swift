@@ -47,6 +47,9 @@ public struct GossipConfiguration: Hashable, Sendable {
     public var repairTimeout: Duration = .milliseconds(500)
     /// Wait before grafting from the next announcer when a graft brought nothing.
     public var repairRetry: Duration = .milliseconds(500)
+    /// The longest the repair wait grows to when eager copies arrive late (a loaded node or network):
+    /// the wait is `repairTimeout`, or twice the recent eager lag when that is longer, up to this.
+    public var maxRepairTimeout: Duration = .seconds(5)
     /// Housekeeping period.
     public var heartbeatInterval: Duration = .seconds(1)
 

@@ -64,7 +64,7 @@ extension GossipNode {
             return
         }
         seen.insert(id, now: now)
-        missing[id] = nil
+        if let m = missing.removeValue(forKey: id), !m.grafted { observeEagerLag(now.duration(since: m.announcedAt)) }
         store.insert(id, topic: topic, frame: frame, now: now)
         counters.delivered += 1
         out.append(.deliver(envelope))
@@ -98,8 +98,8 @@ extension GossipNode {
                 continue
             }
             guard missing.count < configuration.maxMissing else { continue }
-            let deadline = now.advanced(by: configuration.repairTimeout)
-            missing[id] = MissingMessage(topic: topic, announcers: [peer], deadline: deadline)
+            let deadline = now.advanced(by: currentRepairTimeout)
+            missing[id] = MissingMessage(topic: topic, announcers: [peer], deadline: deadline, announcedAt: now)
             out.append(.setTimer(.repair(id), at: deadline))
         }
     }

@@ -27,6 +27,7 @@ extension GossipNode {
             m.announcers.removeFirst()
             guard peers[peer] != nil else { continue }
             makeEager(m.topic, peer: peer)
+            m.grafted = true
             counters.graftsOut += 1
             send(.graft(m.topic, [id]), to: peer, into: &out)
             m.deadline = now.advanced(by: configuration.repairRetry)
@@ -42,6 +43,7 @@ extension GossipNode {
     mutating func heartbeat(now: Instant, rng: inout some RandomNumberGenerator, into out: inout [GossipAction]) {
         seen.expire(now: now)
         store.expire(now: now)
+        decayEagerLag()
         if graylist.values.contains(where: { $0 <= now }) { graylist = graylist.filter { $0.value > now } }
         // Walks by index and mutates in place: iterating `peers.keys` while writing would copy the
         // whole table (and every peer's queue) on each heartbeat.

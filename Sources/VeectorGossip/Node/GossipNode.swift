@@ -35,6 +35,9 @@ public struct GossipNode: ProtocolCore, Sendable {
     var nextSequence: [GossipTopic: UInt64] = [:]
     var nextHeartbeat: Instant?
     var lazyFlushArmed = false
+    /// How late eager copies arrive after their first `ihave`, rising at once, decaying slowly
+    /// (`GossipNode+RepairTiming.swift`).
+    var eagerLag: Duration = .zero
 
     /// A node signing as `keys`. `unixMillisAtZero` maps the driver's instants to Unix time (the
     /// NIO driver reads the wall clock once at start; the simulator picks a fixed value);
