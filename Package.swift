@@ -61,7 +61,7 @@ let package = Package(
         // Floor 1: device/user identities and device certificates.
         .target(name: "VeectorIdentity", dependencies: ["VeectorCrypto", "VeectorWire"]),
         // Floor 1: authenticated encrypted sessions (Noise-XX-style handshake, framing) as a sans-I/O core.
-        .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire"],
+        .target(name: "VeectorSession", dependencies: ["VeectorCrypto", "VeectorWire", "VeectorIdentity"],
                 // Optimised in debug builds too: unspecialised generic byte copies in -Onone make the
                 // session core ~50x slower, and the TCP driver tests move 64 MiB through it.
                 swiftSettings: [.unsafeFlags(["-O"])]),
@@ -123,9 +123,9 @@ let package = Package(
         .testTarget(name: "VeectorTransferTests", dependencies: ["VeectorTransfer", "VeectorWire", "ContentID"]),
         .testTarget(name: "VeectorBlocksTests", dependencies: ["VeectorBlocks", "VeectorEngine", "VeectorTestSupport"]),
         .testTarget(name: "VeectorIdentityTests", dependencies: ["VeectorIdentity", "VeectorWire", "VeectorCrypto", "VeectorNode", "VeectorDB", "VeectorTestSupport"]),
-        .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorTestSupport"]),
+        .testTarget(name: "VeectorSessionTests", dependencies: ["VeectorSession", "VeectorWire", "VeectorCrypto", "VeectorIdentity", "VeectorTestSupport"]),
         .testTarget(name: "VeectorNetTests", dependencies: [
-            "VeectorNet", "VeectorWire", "VeectorDHT", "VeectorCrypto", "VeectorSession", "VeectorTestSupport",
+            "VeectorNet", "VeectorWire", "VeectorDHT", "VeectorCrypto", "VeectorSession", "VeectorIdentity", "VeectorTestSupport",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),

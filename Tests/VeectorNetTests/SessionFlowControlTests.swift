@@ -126,11 +126,11 @@ struct SessionFlowControlTests {
                 while true { try await client.send(message) }
             } catch { return error as? SessionDriverError }
         }
-        #expect(await eventually { await client.statistics().queuedSends > 0 && accepted.handler.inbox.isPaused })
+        #expect(await eventually { await client.statistics().waitingSends == 1 && accepted.handler.inbox.isPaused })
         blocked.cancel()
         let outcome = await blocked.value
         #expect(outcome == SessionDriverError.cancelled)
-        #expect(await client.statistics().queuedSends == 0)
+        #expect(await client.statistics().waitingSends == 0)
         // The session still carries messages: one more, which arrives once the reader drains the rest.
         async let sent: Void = client.send([42])
         var last: [UInt8] = []

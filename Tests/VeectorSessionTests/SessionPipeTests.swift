@@ -9,8 +9,10 @@ import VeectorWire
 struct SessionPipeTests {
     @Test func handshakeProvesBothIdentities() throws {
         var ca = Keys.initiator(expecting: Keys.bob.publicKey)
-        ca.certificate = Array("a certificate travels opaquely".utf8)
-        var link = Link(ca, Keys.responder(expecting: Keys.alice.publicKey), chunk: 7)
+        ca.certificate = PeerCertificateTests.certificate(for: Keys.alice, name: "alice")
+        var cb = Keys.responder(expecting: Keys.alice.publicKey)
+        cb.certificateTime = PeerCertificateTests.now
+        var link = Link(ca, cb, chunk: 7)
         link.connect()
         let seenByA = try #require(link.a.established)
         let seenByB = try #require(link.b.established)

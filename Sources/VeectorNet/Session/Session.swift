@@ -32,11 +32,26 @@ public final class Session: Sendable {
     /// Consume it steadily: while untaken messages exceed `receiveBufferLimit`, nothing more is read.
     public var messages: SessionMessages { SessionMessages(inbox: handler.inbox) }
 
-    /// Sends one message (up to the peer's `maxMessageSize`). Returns once the session has taken it
-    /// (encrypted and queued on the socket); suspends while the send buffer is full. Throws
-    /// `.messageTooLarge` (the session goes on), `.closed(reason)` or `.cancelled`.
+    /// Sends one message (up to the peer's `maxMessageSize`). Returns once the session has queued it
+    /// (in order; while `SessionDriverOptions.sendQueueLimit` has room it returns at once, without
+    /// waiting for the event loop); suspends while the send buffers are full. Throws
+    /// `.messageTooLarge` (the session goes on), `.closed(reason)` or `.cancelled`. A message queued
+    /// when the session ends is lost, as bytes in the socket would be.
     public func send(_ message: [UInt8]) async throws(SessionDriverError) {
         if Task.isCancelled { throw .cancelled }
+        guard message.count <= peer.maxMessageSize else { throw .messageTooLarge(size: message.count, limit: peer.maxMessageSize) }
+        switch handler.sendQueue.offer(message) {
+        case let .accepted(kick):
+            if kick {
+                let handler = self.handler
+                channel.eventLoop.execute { handler.takeOffered() }
+            }
+            return
+        case let .closed(reason):
+            throw .closed(reason)
+        case .full:
+            break  // wait on the loop for room (behind everything queued before)
+        }
         let promise = channel.eventLoop.makePromise(of: Void.self)
         let handler = self.handler
         channel.eventLoop.execute { handler.enqueueSend(message, promise: promise) }

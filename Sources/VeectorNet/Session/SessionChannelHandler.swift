@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import VeectorSession
 import VeectorWire
@@ -20,10 +21,11 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// A message waiting for room to be sent, and whom to tell when it is taken.
+    /// A message waiting for room to be sent, and whom to tell when it is taken (nil: it came
+    /// through `sendQueue`, its sender did not wait).
     struct PendingSend {
         let message: [UInt8]
-        let promise: EventLoopPromise<Void>
+        let promise: EventLoopPromise<Void>?
     }
 
     let eventLoop: any EventLoop
@@ -33,6 +35,8 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     let closed: EventLoopPromise<SessionCloseReason>
     /// Delivered messages waiting for the application.
     private(set) var inbox: SessionInbox!
+    /// Messages `Session.send` accepted without hopping to the loop.
+    let sendQueue: SessionSendQueue
 
     private var configuration: SessionConfiguration
     private let handshakeDeadline: NIODeadline?
@@ -52,6 +56,7 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var readPending = false
     private var closingChannel = false
     private var lastWrite: EventLoopFuture<Void>?
+    private var needsFlush = false
     private var isEstablished = false
     private var isEnded = false
     private var stats = SessionStatistics()
@@ -66,6 +71,7 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
         self.eventLoop = eventLoop
         established = eventLoop.makePromise(of: PeerIdentity.self)
         closed = eventLoop.makePromise(of: SessionCloseReason.self)
+        sendQueue = SessionSendQueue(limit: options.sendQueueLimit)
         inbox = SessionInbox(limit: options.receiveBufferLimit) { [weak self, eventLoop] in
             eventLoop.execute { self?.resumeReading() }
         }
@@ -76,6 +82,7 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
         var s = stats
         (s.waitingMessageBytes, s.maxWaitingMessageBytes) = inbox.occupancy
         s.queuedSends = sends.count
+        s.waitingSends = sends.reduce(0) { $0 + ($1.promise == nil ? 0 : 1) }
         return s
     }
 
@@ -133,9 +140,17 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
         drain()
     }
 
+    /// Moves the messages `sendQueue` accepted into the send line, in order, and sends what fits.
+    func takeOffered() {
+        let offered = sendQueue.takeAll()
+        guard closeReason == nil else { return }  // ended: the senders were told by `sendQueue.close`
+        for message in offered { sends.append(PendingSend(message: message, promise: nil)) }
+        drain()
+    }
+
     /// Withdraws a send that is still waiting (its task was cancelled).
     func cancelSend(_ promise: EventLoopPromise<Void>) {
-        guard let i = sends.firstIndex(where: { $0.promise.futureResult === promise.futureResult }) else { return }
+        guard let i = sends.firstIndex(where: { $0.promise?.futureResult === promise.futureResult }) else { return }
         sends.remove(at: i)
         promise.fail(SessionDriverError.cancelled)
     }
@@ -158,6 +173,8 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
             let left = max(0, (deadline - NIODeadline.now()).nanoseconds)
             configuration.handshakeTimeout = min(configuration.handshakeTimeout, .nanoseconds(left))
         }
+        // The peer's certificate is judged at the wall-clock time the connection starts.
+        if configuration.certificateTime == nil { configuration.certificateTime = Int64(Date().timeIntervalSince1970) }
         core = SessionCore(configuration: configuration)
         feed(.start)
     }
@@ -167,12 +184,23 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
         drain()
     }
 
-    /// Runs queued events, then queued sends while there is room. Re-entrant calls (a write that
-    /// completed during `flush`) only queue their event: the outer call runs it.
+    /// Runs queued events, then queued sends while there is room, then flushes once for all the
+    /// writes. Re-entrant calls (a write that completed during `flush`) only queue their event: the
+    /// outer call runs it.
     private func drain() {
         guard !processing, let context else { return }
         processing = true
         defer { processing = false }
+        while true {
+            drainOnce(context: context)
+            guard needsFlush else { break }
+            needsFlush = false
+            context.flush()  // may complete writes or change writability at once: go round again
+        }
+        if let closeReason, !closingChannel { closeChannel(closeReason, context: context) }
+    }
+
+    private func drainOnce(context: ChannelHandlerContext) {
         while true {
             if let event = events.popFirst() {
                 _ = run(event, context: context)
@@ -183,10 +211,14 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
             case .taken:
                 sends.removeFirst()
                 stats.messagesOut += 1
-                next.promise.succeed()
+                if let promise = next.promise { promise.succeed() } else { sendQueue.release(next.message.count) }
             case let .rejected(size, limit):
                 sends.removeFirst()
-                next.promise.fail(SessionDriverError.messageTooLarge(size: size, limit: limit))
+                if let promise = next.promise {
+                    promise.fail(SessionDriverError.messageTooLarge(size: size, limit: limit))
+                } else {
+                    sendQueue.release(next.message.count)  // `Session.send` checked the size already
+                }
             case .wouldBlock:
                 break  // stays first in line; `.writable` resumes it
             }
@@ -232,8 +264,7 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
                 outcome = .rejected(size: size, limit: limit)
             }
         }
-        if wrote { context.flush() }
-        if let closeReason, !closingChannel { closeChannel(closeReason, context: context) }
+        if wrote { needsFlush = true }
         return outcome
     }
 
@@ -286,7 +317,8 @@ final class SessionChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
         if closeReason == nil { closeReason = reason }
         for (_, t) in timers { t.task.cancel() }
         timers.removeAll()
-        while let send = sends.popFirst() { send.promise.fail(SessionDriverError.closed(reason)) }
+        sendQueue.close(reason)
+        while let send = sends.popFirst() { send.promise?.fail(SessionDriverError.closed(reason)) }
         inbox.finish(reason)
         if !isEstablished { established.fail(SessionDriverError.closed(reason)) }
         closed.succeed(reason)

@@ -12,6 +12,10 @@ public struct SessionDriverOptions: Sendable {
     public var acceptQueueLimit: Int = 32
     /// How long a closing session waits for its CLOSE frame to be written before it drops the connection.
     public var closeLinger: Duration = .seconds(2)
+    /// Bytes of messages `Session.send` may accept without waiting for the event loop (it returns at
+    /// once while they fit; one message of any size fits in an empty queue). Above it, `send` waits on
+    /// the loop as back-pressure. These bytes come on top of the core's `sendBufferLimit`.
+    public var sendQueueLimit: Int = 1 << 20
     /// Largest single read from the socket (NIO's adaptive receive buffer grows up to this).
     public var maxReadBytes: Int = 256 << 10
 

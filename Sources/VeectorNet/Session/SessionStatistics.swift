@@ -25,8 +25,10 @@ public struct SessionStatistics: Sendable, Equatable {
     public var unwritableCount = 0
     /// Times the driver stopped reading because the application was not taking messages.
     public var readPauses = 0
-    /// Sends waiting now for room.
+    /// Messages waiting now for room in the core (accepted without waiting, or with a sender waiting).
     public var queuedSends = 0
+    /// Of those, the ones whose `send` is still suspended (at most one per sending task).
+    public var waitingSends = 0
 
     /// All zero.
     public init() {}

@@ -5,10 +5,11 @@ import VeectorIdentity
 /// How identities and certificates sit in the node database (Spec/identity.md, "Storage in the
 /// node home"): collection `identity` holds the device seed (key `device`) and each user's
 /// sealed user seed (key `user/<name>`); collection `certificates` holds encoded certificates
-/// under `device key ‖ user key`.
+/// under `device key ‖ user key`; collection `revocations` holds encoded revocations under the same key.
 enum IdentityRecords {
     static let collection = "identity"
     static let certificates = "certificates"
+    static let revocations = "revocations"
     static let deviceKey = Array("device".utf8)
     static let format: UInt8 = 1
     /// The vault subkey purpose that seals user seeds (8 characters, see `UnlockedUser.subkey`).

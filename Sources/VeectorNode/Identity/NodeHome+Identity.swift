@@ -68,6 +68,17 @@ extension NodeHome {
         return certificate
     }
 
+    /// Stores a certificate issued elsewhere (this device's, received from the user's device that
+    /// holds the user key, or another device's) after checking its signature.
+    public func storeCertificate(_ certificate: DeviceCertificate) throws(NodeIdentityError) {
+        guard Signature.verify(certificate.signature, message: certificate.body.signedBytes, publicKey: certificate.body.userPublicKey) else {
+            throw .identity(.badSignature)
+        }
+        var txn = Transaction()
+        txn.put(IdentityRecords.certificates, certificate.body.devicePublicKey + certificate.body.userPublicKey, certificate.encoded())
+        do { _ = try database.commit(txn) } catch { throw .storage(error) }
+    }
+
     /// Every stored certificate (the newest per device and user), ordered by device then user key.
     /// A stored certificate that no longer parses is reported, not skipped.
     public func certificates() throws(NodeIdentityError) -> [DeviceCertificate] {

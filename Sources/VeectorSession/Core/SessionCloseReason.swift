@@ -1,3 +1,5 @@
+import VeectorIdentity
+
 /// Why a session ended. Every case's description says what happened and what to do.
 public enum SessionCloseReason: Error, Sendable, Equatable, CustomStringConvertible {
     /// We closed it (the `close` event), with our reason.
@@ -18,6 +20,9 @@ public enum SessionCloseReason: Error, Sendable, Equatable, CustomStringConverti
     case unexpectedPeer(expected: [UInt8], got: [UInt8])
     /// The peer's hello does not match the key it proved (wrong Ed25519 key or node ID).
     case identityMismatch(String)
+    /// The peer's device certificate does not hold (bad signature, names another device key,
+    /// expired or not yet valid, revoked, malformed); the error says which.
+    case certificateRejected(IdentityError)
     /// The peer speaks a protocol version we do not.
     case unsupportedVersion(Int64)
     /// The connection ended (end of stream from the driver); `midFrame` if a frame was cut short.
@@ -32,7 +37,7 @@ public enum SessionCloseReason: Error, Sendable, Equatable, CustomStringConverti
         case .local: return 0
         case .messageTooLarge: return 2
         case .idleTimeout: return 3
-        case .unexpectedPeer, .identityMismatch: return 4
+        case .unexpectedPeer, .identityMismatch, .certificateRejected: return 4
         default: return 1
         }
     }
@@ -52,6 +57,7 @@ public enum SessionCloseReason: Error, Sendable, Equatable, CustomStringConverti
         case let .unexpectedPeer(expected, got):
             return "the peer is \(hex(got)), not the expected \(hex(expected)); the address now belongs to another node, look it up again"
         case let .identityMismatch(what): return "the peer's hello does not match the key it proved (\(what)); it is lying about its identity, drop it"
+        case let .certificateRejected(error): return "the peer's device certificate was refused: \(error)"
         case let .unsupportedVersion(v): return "the peer speaks session protocol version \(v), which this program does not; upgrade one side"
         case let .endOfStream(midFrame): return midFrame ? "the connection ended in the middle of a frame; data was lost, reconnect" : "the connection ended without a CLOSE frame; reconnect if still needed"
         case .nonceExhausted: return "the session used up its nonces; open a new session"

@@ -1,4 +1,5 @@
 import VeectorCrypto
+import VeectorIdentity
 import VeectorWire
 
 /// Which side of a session this core plays: the one that dialled (sends the first handshake
@@ -21,6 +22,15 @@ public struct SessionConfiguration: Sendable {
     public var nodeID: NodeID
     /// Our encoded device certificate, sent in the hello if present (at most 1024 bytes).
     public var certificate: [UInt8]?
+    /// Revocations the peer's certificate is checked against (a revoked device is refused with
+    /// `.certificateRejected(.revoked)`). The node fills it from its home (`NodeHome.sessionCredentials`).
+    public var revocations = RevocationList()
+    /// The wall-clock time (Unix seconds) at which the peer's certificate must be valid. The core
+    /// reads no clock: leave it nil with the TCP driver, which sets it from the system clock when
+    /// each connection starts; a core used directly must set it, or a presented certificate is refused.
+    public var certificateTime: Int64?
+    /// Seconds of clock difference tolerated either side of a certificate's validity window.
+    public var certificateClockSkew: Int64 = 300
     /// The peer's Ed25519 public key, if we know whom we dialled or expect: anyone else is refused.
     public var expectedPeer: [UInt8]?
     /// The largest application message we accept (announced to the peer), at most 2^32 - 1.
@@ -39,6 +49,13 @@ public struct SessionConfiguration: Sendable {
     public var sendBufferLimit: Int = 4 << 20
     /// The Noise prologue both sides must agree on.
     public var prologue: [UInt8] = Array("veector-session-v1".utf8)
+
+    /// Our user's Ed25519 public key, read from our own `certificate` (nil without one, or if it
+    /// does not parse): compare it with `PeerIdentity.user` to recognise our own devices.
+    public var user: [UInt8]? {
+        guard let certificate, let parsed = try? DeviceCertificate(decoding: certificate) else { return nil }
+        return parsed.body.userPublicKey
+    }
 
     /// A configuration with default limits; the node ID derives from the key with no external address.
     public init(role: SessionRole, identity: SigningKeyPair, certificate: [UInt8]? = nil, expectedPeer: [UInt8]? = nil) {

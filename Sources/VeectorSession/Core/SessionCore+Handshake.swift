@@ -1,4 +1,5 @@
 import VeectorCrypto
+import VeectorIdentity
 import VeectorWire
 
 extension SessionCore {
@@ -53,7 +54,8 @@ extension SessionCore {
         establish(peer)
     }
 
-    /// Checks that the hello matches the static key the peer proved, and is whom we expect.
+    /// Checks that the hello matches the static key the peer proved, is whom we expect, and that
+    /// its certificate, if any, holds for that key.
     func verifyPeer(_ payload: [UInt8]) throws(SessionCloseReason) -> PeerIdentity {
         let hello = try SessionHello(decoding: payload)
         let x25519: [UInt8]
@@ -69,8 +71,10 @@ extension SessionCore {
         if let expected = configuration.expectedPeer, expected != hello.publicKey {
             throw .unexpectedPeer(expected: expected, got: hello.publicKey)
         }
+        var verified: DeviceCertificate?
+        if let bytes = hello.certificate { verified = try checkPeerCertificate(bytes, device: hello.publicKey) }
         return PeerIdentity(publicKey: hello.publicKey, nodeID: hello.nodeID, certificate: hello.certificate,
-                            maxMessageSize: Int(hello.maxMessageSize), protocolVersion: hello.version,
+                            verifiedCertificate: verified, maxMessageSize: Int(hello.maxMessageSize), protocolVersion: hello.version,
                             handshakeHash: handshake.handshakeHash)
     }
 
@@ -78,7 +82,7 @@ extension SessionCore {
     mutating func establish(_ verified: PeerIdentity) {
         // The hash is final only now (the initiator wrote message 3 after verifying).
         let peer = PeerIdentity(publicKey: verified.publicKey, nodeID: verified.nodeID, certificate: verified.certificate,
-                                maxMessageSize: verified.maxMessageSize, protocolVersion: verified.protocolVersion,
+                                verifiedCertificate: verified.verifiedCertificate, maxMessageSize: verified.maxMessageSize, protocolVersion: verified.protocolVersion,
                                 handshakeHash: handshake.handshakeHash)
         let ciphers: (send: NoiseCipherState, receive: NoiseCipherState)
         do { ciphers = try handshake.split() } catch { return close(.protocolViolation(error.description), notifyPeer: false) }

@@ -12,25 +12,22 @@ extension SessionCore {
         }
         let frames = max(1, (message.count + framePlaintextCapacity - 1) / (framePlaintextCapacity - TransportFrameType.startHeaderBytes))
         pendingWrite.reserveCapacity(pendingWrite.count + message.count + frames * (2 + ChaCha20Poly1305IETF.tagBytes + TransportFrameType.startHeaderBytes) + 64)
-        var offset = 0
-        var first = true
-        repeat {
-            let header = first ? TransportFrameType.startHeaderBytes : 1
-            let n = min(message.count - offset, framePlaintextCapacity - header)
-            var plaintext: [UInt8] = []
-            plaintext.reserveCapacity(header + n)
-            if first {
-                let total = UInt32(message.count)
-                plaintext += [TransportFrameType.messageStart.rawValue, UInt8(total >> 24), UInt8(truncatingIfNeeded: total >> 16),
-                              UInt8(truncatingIfNeeded: total >> 8), UInt8(truncatingIfNeeded: total)]
-            } else {
-                plaintext.append(TransportFrameType.messageMore.rawValue)
-            }
-            plaintext += message[offset..<(offset + n)]
-            writeFrame(plaintext)
-            offset += n
-            first = false
-        } while offset < message.count && phase == .established
+        message.withUnsafeBytes { data in
+            var offset = 0
+            var first = true
+            repeat {
+                let header = first ? TransportFrameType.startHeaderBytes : 1
+                let n = min(data.count - offset, framePlaintextCapacity - header)
+                let body = UnsafeRawBufferPointer(rebasing: data[offset..<(offset + n)])
+                if first {
+                    writeFrame(type: TransportFrameType.messageStart.rawValue, total: UInt32(data.count), body: body)
+                } else {
+                    writeFrame(type: TransportFrameType.messageMore.rawValue, body: body)
+                }
+                offset += n
+                first = false
+            } while offset < data.count && phase == .established
+        }
     }
 
     /// Sends a REKEY frame and switches our sending key.
@@ -38,18 +35,37 @@ extension SessionCore {
         writeFrame([TransportFrameType.rekey.rawValue])
     }
 
-    /// Encrypts one frame into the pending write; rekeys first when the interval is reached, and
-    /// after sending a REKEY frame.
+    /// Encrypts one frame (`plaintext`, type byte first) into the pending write.
     mutating func writeFrame(_ plaintext: [UInt8]) {
-        let isRekey = plaintext.first == TransportFrameType.rekey.rawValue
-        if !isRekey && sentUnderKey >= configuration.rekeyInterval { writeFrame([TransportFrameType.rekey.rawValue]) }
+        plaintext.withUnsafeBytes { p in
+            writeFrame(type: p[0], body: UnsafeRawBufferPointer(rebasing: p[1...]))
+        }
+    }
+
+    /// Encrypts one frame — `type`, the message length `total` for a message start, then `body` —
+    /// into the pending write, in place (no intermediate plaintext); rekeys first when the interval
+    /// is reached, and after a REKEY frame.
+    mutating func writeFrame(type: UInt8, total: UInt32? = nil, body: UnsafeRawBufferPointer) {
+        let isRekey = type == TransportFrameType.rekey.rawValue
+        if !isRekey && sentUnderKey >= configuration.rekeyInterval {
+            writeFrame(type: TransportFrameType.rekey.rawValue, body: UnsafeRawBufferPointer(start: nil, count: 0))
+        }
         guard sendCipher.nonce < UInt64.max - 1 else { return close(.nonceExhausted, notifyPeer: false) }
-        let length = plaintext.count + ChaCha20Poly1305IETF.tagBytes
+        let plainCount = (total == nil ? 1 : TransportFrameType.startHeaderBytes) + body.count
+        let length = plainCount + ChaCha20Poly1305IETF.tagBytes
         pendingWrite.append(UInt8(length >> 8))
         pendingWrite.append(UInt8(length & 0xff))
         let base = pendingWrite.count
-        pendingWrite.append(contentsOf: repeatElement(0, count: length))
-        Self.seal(plaintext, cipher: &sendCipher, into: &pendingWrite, at: base)
+        pendingWrite.append(type)
+        if let total {
+            pendingWrite.append(UInt8(total >> 24))
+            pendingWrite.append(UInt8(truncatingIfNeeded: total >> 16))
+            pendingWrite.append(UInt8(truncatingIfNeeded: total >> 8))
+            pendingWrite.append(UInt8(truncatingIfNeeded: total))
+        }
+        pendingWrite.append(contentsOf: body.assumingMemoryBound(to: UInt8.self))
+        pendingWrite.append(contentsOf: repeatElement(0, count: ChaCha20Poly1305IETF.tagBytes))
+        Self.sealInPlace(&pendingWrite, at: base, plaintextCount: plainCount, cipher: &sendCipher)
         lastSent = now
         if isRekey {
             sendCipher.rekey()
@@ -59,11 +75,11 @@ extension SessionCore {
         }
     }
 
-    private static func seal(_ plaintext: [UInt8], cipher: inout NoiseCipherState, into out: inout [UInt8], at base: Int) {
-        plaintext.withUnsafeBytes { p in
-            out.withUnsafeMutableBytes { o in
-                try! cipher.encrypt(p, into: UnsafeMutableRawBufferPointer(rebasing: o[base..<(base + p.count + ChaCha20Poly1305IETF.tagBytes)]))
-            }
+    /// Replaces `plaintextCount` bytes at `base` by their ciphertext and tag (libsodium encrypts in place).
+    private static func sealInPlace(_ out: inout [UInt8], at base: Int, plaintextCount: Int, cipher: inout NoiseCipherState) {
+        out.withUnsafeMutableBytes { o in
+            let frame = UnsafeMutableRawBufferPointer(rebasing: o[base..<(base + plaintextCount + ChaCha20Poly1305IETF.tagBytes)])
+            try! cipher.encrypt(UnsafeRawBufferPointer(rebasing: frame[0..<plaintextCount]), into: frame)
         }
     }
 
