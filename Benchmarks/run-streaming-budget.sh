@@ -7,9 +7,9 @@
 # files (.build-bench/smollm2-blocks, ultimate variant), then alternates (resident, budgeted, resident,
 # budgeted) tg runs, each its own process so its peak RSS is its own: "resident" = a budget of all the
 # blocks' bytes (nothing evicted), "budgeted" = --fraction of them. If that fraction is below the least
-# budget the cache accepts (the largest block with what it borrows: for SmolLM2 the 30 MB Q8_0 embedding
-# table, which the tied head borrows), the least budget is used and the table says so. Goal: budgeted
-# tokens/s ≥ 0.5 × resident. Writes Benchmarks/out/streaming-budget.md (raw JSON in Benchmarks/out/streaming-budget/).
+# budget the cache accepts (the largest block with what it borrows: since the token table is imported as
+# 16 row shards, a 2.4 MB SmolLM2 layer), the least budget is used and the table says so. Delete
+# .build-bench/smollm2-blocks after a layout change. Goal: budgeted tokens/s ≥ 0.5 × resident. Writes Benchmarks/out/streaming-budget.md (raw JSON in Benchmarks/out/streaming-budget/).
 # ENGINE_BENCH=PATH skips the build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -30,6 +30,26 @@ import VeectorEngine
     /// The CID written in Spec/blocks.md for the test vector.
     static let specCID = "bafkreidejdbvjmqbu5peonbp3unnuqwk3pep6mi52bf4esw7jhcbg33mpe"
 
+    /// The token-table shard test vector of Spec/blocks.md: its manifest states its rows and parses back.
+    @Test func shardManifestMatchesTheSpec() throws {
+        var b = BlockBuilder(arch: "llama", role: .embeddingShard(1), variant: .ultimate, input: [], output: [32])
+        b.rows = [32, 64]
+        try b.add(name: "token_embd.weight", type: .q8_0, dims: [32, 32],
+                  bytes: Requantizer.quantize((0..<1024).map { Float($0 % 61) - 30 }, to: .q8_0))
+        let block = b.build()
+        let json = String(decoding: block.bytes[12..<(12 + Int(block.bytes[8]))], as: UTF8.self)
+        #expect(json == #"{"arch":"llama","input":[],"needs":[],"output":[32],"role":"embedding.1","rows":[32,64],"tensors":[{"dims":[32,32],"length":1088,"name":"token_embd.weight","offset":0,"type":"Q8_0"}],"variant":"ultimate"}"#)
+        try block.bytes.withUnsafeBytes { raw in
+            let parsed = try ParsedBlock(bytes: raw)
+            #expect(parsed.role == .embeddingShard(1) && parsed.manifest.rows == [32, 64])
+        }
+        // A layer block stating rows is refused.
+        var layer = BlockBuilder(arch: "llama", role: .layer(0), variant: .ultimate, input: [32], output: [32])
+        layer.rows = [0, 1]
+        let bad = layer.build()
+        #expect(throws: BlockFormatError.self) { _ = try bad.bytes.withUnsafeBytes { try ParsedBlock(bytes: $0) } }
+    }
+
     @Test func parsedTensorsPointIntoTheBytes() throws {
         let block = try Self.vector()
         try block.bytes.withUnsafeBytes { raw in

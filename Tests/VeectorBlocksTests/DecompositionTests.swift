@@ -41,7 +41,7 @@ import VeectorTestSupport
     @Test func smolLM2RoundTrips() throws {
         guard RealModels.present(RealModels.smolLM2) else { return }
         let source = MemoryBlockSource()
-        let manifest = try ModelDecomposer().decompose(path: RealModels.smolLM2) { source.put($0, $1) }
+        let manifest = try ModelDecomposer(tokenTable: .single).decompose(path: RealModels.smolLM2) { source.put($0, $1) }
         let gguf = try GGUFFile(path: RealModels.smolLM2)
         #expect(manifest.arch == "llama" && manifest.layerCount == 30 && manifest.blocks.count == 32)
         #expect(manifest.config["llama.embedding_length"] == .int(576))
@@ -128,7 +128,7 @@ import VeectorTestSupport
         let a = try SyntheticLlama().decompose(in: dir).0
         var altered = SyntheticLlama()
         altered.alteredLayers = [2]
-        let b = try ModelDecomposer().decompose(path: altered.write(in: dir, name: "b.gguf")) { _, _ in }
+        let b = try ModelDecomposer(tokenTable: .single).decompose(path: altered.write(in: dir, name: "b.gguf")) { _, _ in }
         let differing = zip(a.blocks, b.blocks).filter { $0 != $1 }.map(\.0.role)
         #expect(differing == ["layer.2"])
         #expect(a.cid != b.cid)

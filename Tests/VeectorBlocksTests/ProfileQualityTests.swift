@@ -48,7 +48,7 @@ import VeectorEngine
     /// Lite (Q4_0 layers requantised from the Q4_1 source) stays within 25 % of ultimate's perplexity on
     /// the reference paragraph (measured: see Spec/engine.md). Pro has no variant of its own for a 4-bit
     /// source and is served by ultimate, so its perplexity is ultimate's exactly; ultimate over blocks is
-    /// the GGUF file's bytes, so its perplexity equals the mapped file's exactly.
+    /// the GGUF file's bytes, so its perplexity equals the mapped file's (to 1e-6: the head's products run per table shard).
     @Test func smolLM2PerplexityPerProfile() throws {
         guard RealModels.present(RealModels.smolLM2) else { return }
         let paragraph = try #require(try Self.reference("smollm2-reference.json", as: SmolLM2Prompts.self)
@@ -71,7 +71,9 @@ import VeectorEngine
         let lite = try #require(perplexity[.lite]), pro = try #require(perplexity[.pro])
         let ultimate = try #require(perplexity[.ultimate])
         print("ProfileQualityTests: SmolLM2 mapped GGUF perplexity \(direct); lite/ultimate \(lite / ultimate)")
-        #expect(ultimate == direct, "ultimate blocks hold the GGUF's bytes, so the same arithmetic")
+        // Ultimate blocks hold the GGUF's bytes; only the head's sgemm over 16 table shards instead of one
+        // table rounds differently (OpenBLAS blocking depends on the row count): equal to 1e-6.
+        #expect(abs(ultimate - direct) <= 1e-6 * direct, "ultimate blocks hold the GGUF's bytes, so the same arithmetic")
         #expect(pro == ultimate, "pro of a Q4_1 model is served by ultimate")
         #expect(ultimate > 1 && ultimate < 40, "a broken forward pass gives hundreds")
         #expect(lite != ultimate, "lite really runs other (Q4_0) weights")

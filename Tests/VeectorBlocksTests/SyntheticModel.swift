@@ -66,10 +66,12 @@ struct SyntheticLlama {
         return path
     }
 
-    /// Decomposes the model into a fresh in-memory store.
-    func decompose(in dir: TemporaryDirectory, variants: Set<Variant> = Set(Variant.allCases)) throws -> (ModelManifest, MemoryBlockSource) {
+    /// Decomposes the model into a fresh in-memory store (by default with the token table as one block,
+    /// the layout models imported before table shards have, which the cache tests exercise).
+    func decompose(in dir: TemporaryDirectory, variants: Set<Variant> = Set(Variant.allCases),
+                   tokenTable: TokenTableLayout = .single) throws -> (ModelManifest, MemoryBlockSource) {
         let source = MemoryBlockSource()
-        let manifest = try ModelDecomposer(variants: variants).decompose(path: write(in: dir)) { source.put($0, $1) }
+        let manifest = try ModelDecomposer(variants: variants, tokenTable: tokenTable).decompose(path: write(in: dir)) { source.put($0, $1) }
         return (manifest, source)
     }
 }

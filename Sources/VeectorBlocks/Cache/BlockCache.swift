@@ -6,9 +6,12 @@ import VeectorEngine
 ///
 /// A block is read lazily through the `BlockSource`, verified against its CID the first time (a
 /// mismatch is `.corrupt` and the block is never used), parsed into a `WeightBlock` whose tensors point
-/// into the bytes (no copy), and kept while the budget allows. Least recently used blocks are evicted
-/// first; a block whose `WeightBlock` is still held by a caller (or borrowed by a held block) is never
-/// evicted. `prefetch(_:)` loads on one background worker thread. Hold the `WeightBlock` while using its
+/// into the bytes (no copy), and kept while the budget allows. To make room the cache evicts the block
+/// needed furthest in the future, given that a forward pass uses blocks in a fixed cycle (embedding,
+/// layers in order, head, token-table shards in order, then the next token): for a cyclic pass that is
+/// the optimal choice, and it keeps a fixed part of the model resident where least-recently-used would
+/// evict every block before its next use. A block whose `WeightBlock` is still held by a caller (or
+/// borrowed by a held block) is never evicted. `prefetch(_:)` loads on one background worker thread. Hold the `WeightBlock` while using its
 /// tensors: that is what marks it as in use.
 public final class BlockCache: WeightSource, @unchecked Sendable {
     private let core: BlockCacheCore
@@ -19,12 +22,17 @@ public final class BlockCache: WeightSource, @unchecked Sendable {
     public var plan: BlockPlan { core.plan }
     /// The most bytes of blocks kept in memory.
     public var memoryBudget: Int { core.budget }
+    /// The rows of each `.embeddingShard(n)` block (empty when the model's table is one `embedding` block).
+    public let tokenTableShards: [Range<Int>]
 
     /// A cache for `manifest` reading through `source`. Throws `.budgetTooSmall` (with the least
     /// budget that would work) when the largest block, with the blocks it borrows from, does not fit.
     public init(source: any BlockSource, manifest: ModelManifest, profile: Profile = .auto,
                 memoryBudget: Int) throws(WeightSourceError) {
         let plan = try BlockPlan(manifest: manifest, profile: profile, memoryBudget: memoryBudget)
+        do { tokenTableShards = try manifest.shardRows() } catch {
+            throw .unavailable(block: .embeddingShard(0), reason: error.description)
+        }
         core = BlockCacheCore(source: source, manifest: manifest, plan: plan, budget: memoryBudget)
         let worker = Thread { [core] in core.runWorker() }
         worker.name = "veector.block-prefetch"
@@ -64,14 +72,12 @@ final class BlockCacheCore: @unchecked Sendable {
         var weights: WeightBlock
         /// Blocks this one borrows tensors from, held so they stay resident with it.
         let borrowed: [WeightBlock]
-        var lastUse: UInt64
-        init(cid: CID, variant: Variant, size: Int, weights: WeightBlock, borrowed: [WeightBlock], lastUse: UInt64) {
+        init(cid: CID, variant: Variant, size: Int, weights: WeightBlock, borrowed: [WeightBlock]) {
             self.cid = cid
             self.variant = variant
             self.size = size
             self.weights = weights
             self.borrowed = borrowed
-            self.lastUse = lastUse
         }
     }
 
@@ -79,6 +85,8 @@ final class BlockCacheCore: @unchecked Sendable {
     let manifest: ModelManifest
     let plan: BlockPlan
     let budget: Int
+    /// Positions in one cycle of `cyclePosition` (an upper bound: every role has its own position below it).
+    private let cycleLength: Int
     private let condition = NSCondition()
     private var entries: [String: Entry] = [:]
     private var loading: Set<String> = []
@@ -88,7 +96,6 @@ final class BlockCacheCore: @unchecked Sendable {
     private var verified: Set<CID> = []
     private var corrupt: [CID: WeightSourceError] = [:]
     private var served: [String: BlockProvenance] = [:]
-    private var tick: UInt64 = 0
     private var stats = BlockCacheStatistics()
 
     init(source: any BlockSource, manifest: ModelManifest, plan: BlockPlan, budget: Int) {
@@ -96,6 +103,7 @@ final class BlockCacheCore: @unchecked Sendable {
         self.manifest = manifest
         self.plan = plan
         self.budget = budget
+        cycleLength = manifest.layerCount + 2 + manifest.blocks.count
     }
 
     func block(_ role: BlockRole, prefetching: Bool) throws(WeightSourceError) -> WeightBlock {
@@ -108,8 +116,6 @@ final class BlockCacheCore: @unchecked Sendable {
                 throw error
             }
             if let e = entries[name] {
-                tick += 1
-                e.lastUse = tick
                 if !prefetching { stats.hits += 1 }
                 let w = e.weights
                 condition.unlock()
@@ -135,9 +141,7 @@ final class BlockCacheCore: @unchecked Sendable {
             if case .corrupt = error { corrupt[choice.cid] = error }
             throw error
         case let .success(entry):
-            makeRoom(for: entry.size)
-            tick += 1
-            entry.lastUse = tick
+            makeRoom(for: entry.size, loading: role)
             entries[name] = entry
             stats.loads += 1
             if prefetching { stats.prefetchLoads += 1 }
@@ -181,6 +185,10 @@ final class BlockCacheCore: @unchecked Sendable {
             throw .corrupt(block: role, contentID: cidString,
                            reason: "it is the \(parsed.manifest.arch) \(parsed.manifest.role) block, not \(manifest.arch) \(name)")
         }
+        guard parsed.manifest.rows == manifest.entry(role)?.rows else {
+            throw .corrupt(block: role, contentID: cidString,
+                           reason: "it holds rows \(parsed.manifest.rows.map { "\($0)" } ?? "none"), the model manifest says \(manifest.entry(role)?.rows.map { "\($0)" } ?? "none")")
+        }
         var tensors = parsed.tensors(owner: lent)
         for need in parsed.manifest.needs {
             guard let lender = borrowed[need.role] else {
@@ -189,22 +197,36 @@ final class BlockCacheCore: @unchecked Sendable {
             tensors[need.as] = try lender.tensor(need.tensor)
         }
         return Entry(cid: choice.cid, variant: parsed.manifest.variant, size: lent.bytes.count,
-                     weights: WeightBlock(role: role, tensors: tensors), borrowed: Array(borrowed.values), lastUse: 0)
+                     weights: WeightBlock(role: role, tensors: tensors), borrowed: Array(borrowed.values))
     }
 
-    /// Evicts least recently used blocks nobody holds until `size` more bytes fit (lock held).
-    private func makeRoom(for size: Int) {
+    /// Evicts unheld blocks, the one needed furthest after `role` first, until `size` more bytes fit (lock held).
+    private func makeRoom(for size: Int, loading role: BlockRole) {
+        let now = cyclePosition(role)
         while stats.bytesResident + size > budget {
-            var victim: (String, UInt64)?
-            for (name, e) in entries where victim == nil || e.lastUse < victim!.1 {
-                if isKnownUniquelyReferenced(&e.weights) { victim = (name, e.lastUse) }
+            var victim: (name: String, distance: Int)?
+            for (name, e) in entries where isKnownUniquelyReferenced(&e.weights) {
+                let distance = (cyclePosition(e.weights.role) - now + cycleLength) % cycleLength
+                if victim == nil || distance > victim!.distance { victim = (name, distance) }
             }
-            guard let (name, _) = victim, let e = entries.removeValue(forKey: name) else {
+            guard let victim, let e = entries.removeValue(forKey: victim.name) else {
                 stats.overBudgetLoads += 1
                 return
             }
             stats.evictions += 1
             stats.bytesResident -= e.size
+        }
+    }
+
+    /// The roles of one forward pass in the order it uses them: layers 0…, the head, the token-table shards
+    /// (a tied head's logits), then the embedding (or its shard) of the next token.
+    private func cyclePosition(_ role: BlockRole) -> Int {
+        let layers = manifest.layerCount
+        switch role {
+        case let .layer(n): return min(n, layers)
+        case .head: return layers
+        case let .embeddingShard(n): return layers + 1 + min(n, manifest.blocks.count)
+        case .embedding: return cycleLength - 1
         }
     }
 

@@ -2,9 +2,14 @@ import VeectorEngine
 
 /// How a llama GGUF splits into blocks: `token_embd.weight` → embedding; `blk.N.*` → layer N under
 /// the name without `blk.N.`; everything else (`output_norm.weight`, `output.weight`) → head. A model
-/// without `output.weight` ties its output to the embedding: the head borrows `token_embd.weight`.
+/// without `output.weight` ties its output to the embedding.
+///
+/// With `.sharded(k)` (what imports use) the table is cut into at most k row shards `embedding.0…`
+/// of ⌈vocab / k⌉ contiguous rows each (the last one shorter), and a tied head holds only its norm:
+/// the engine computes its logits shard by shard. With `.single` the table is one `embedding` block and
+/// a tied head borrows `token_embd.weight` from it (the layout of models imported before shards).
 enum LlamaLayout {
-    static func recipes(_ file: GGUFFile, path: String) throws(DecomposeError) -> [BlockRecipe] {
+    static func recipes(_ file: GGUFFile, path: String, table: TokenTableLayout) throws(DecomposeError) -> [BlockRecipe] {
         let arch = file.architecture ?? "?"
         guard arch == "llama" else { throw .unsupportedArchitecture(arch) }
         guard let layers = file.architectureInteger("block_count"), layers > 0 else {
@@ -36,12 +41,23 @@ enum LlamaLayout {
         }
         let vocab = file.architectureInteger("vocab_size") ?? embd.dims.last ?? 0
         var headRecipe = BlockRecipe(role: .head, input: [hidden], output: [vocab], tensors: head, hasVariants: false)
-        if !head.contains(where: { $0.name == "output.weight" }) {
-            headRecipe.needs = [BlockNeed(role: "embedding", tensor: "token_embd.weight", as: "output.weight")]
+        let tied = !head.contains(where: { $0.name == "output.weight" })
+        let layerRecipes = layer.enumerated().map { BlockRecipe(role: .layer($0), input: [hidden], output: [hidden], tensors: $1, hasVariants: true) }
+        switch table {
+        case .single:
+            if tied { headRecipe.needs = [BlockNeed(role: "embedding", tensor: "token_embd.weight", as: "output.weight")] }
+            return [BlockRecipe(role: .embedding, input: [], output: [hidden], tensors: embedding, hasVariants: false)] + layerRecipes + [headRecipe]
+        case let .sharded(count):
+            guard embedding.count == 1, embd.dims.count == 2, embd.dims[0] == hidden, embd.dims[1] > 0 else {
+                throw .badTensor(name: "token_embd.weight", reason: "dimensions \(embd.dims) (with \(embedding.count - 1) other token_embd.* tensors) are not one [\(hidden), vocab] table that can be cut into row shards")
+            }
+            let shards = TokenTableLayout.shardRows(rows: embd.dims[1], count: count).enumerated().map { n, rows in
+                var r = BlockRecipe(role: .embeddingShard(n), input: [], output: [hidden], tensors: [embd.rows(rows)], hasVariants: false)
+                r.rows = [rows.lowerBound, rows.upperBound]
+                return r
+            }
+            return shards + layerRecipes + [headRecipe]
         }
-        return [BlockRecipe(role: .embedding, input: [], output: [hidden], tensors: embedding, hasVariants: false)]
-            + layer.enumerated().map { BlockRecipe(role: .layer($0), input: [hidden], output: [hidden], tensors: $1, hasVariants: true) }
-            + [headRecipe]
     }
 
     private static func source(_ file: GGUFFile, _ info: GGUFTensorInfo, _ local: String) -> SourceTensor {

@@ -17,10 +17,13 @@ public struct ModelDecomposer: Sendable {
     /// Which variants to make for layer blocks (ultimate is always made). A variant that would change
     /// nothing for this source (e.g. `pro` of a 4-bit model) is skipped.
     public var variants: Set<Variant>
+    /// How a llama token table is stored (default: row shards, see `TokenTableLayout.standard`).
+    public var tokenTable: TokenTableLayout
 
-    /// A decomposer making `variants` (default: all three).
-    public init(variants: Set<Variant> = Set(Variant.allCases)) {
+    /// A decomposer making `variants` (default: all three), storing a llama token table as `tokenTable`.
+    public init(variants: Set<Variant> = Set(Variant.allCases), tokenTable: TokenTableLayout = .standard) {
         self.variants = variants.union([.ultimate])
+        self.tokenTable = tokenTable
     }
 
     /// Decomposes the model at `path`: a `.gguf` file, or a folder holding `model.safetensors`.
@@ -38,7 +41,7 @@ public struct ModelDecomposer: Sendable {
     public func decomposeGGUF(path: String, store: Store) throws(DecomposeError) -> ModelManifest {
         let file: GGUFFile
         do { file = try GGUFFile(path: path) } catch { throw .unreadable(path: path, reason: "\(error)") }
-        let recipes = try LlamaLayout.recipes(file, path: path)
+        let recipes = try LlamaLayout.recipes(file, path: path, table: tokenTable)
         var config: [String: ConfigValue] = [:]
         var tokenizerEntries: [(key: String, value: GGUFValue)] = []
         for key in file.metadataKeys {
@@ -116,7 +119,7 @@ public struct ModelDecomposer: Sendable {
             start += batch.count
         }
         let roles = zip(recipes, entries).map { r, e in
-            RoleEntry(role: BlockRoleName.name(r.role), needs: Array(Set(r.needs.map(\.role))).sorted(), variants: e)
+            RoleEntry(role: BlockRoleName.name(r.role), needs: Array(Set(r.needs.map(\.role))).sorted(), variants: e, rows: r.rows)
         }
         return ModelManifest(arch: arch, config: config, tokenizer: tokenizer, blocks: roles)
     }

@@ -27,6 +27,16 @@ struct SourceTensor: @unchecked Sendable {
     }
 
     /// Whether `variant` changes any tensor of `tensors` (else it would repeat `ultimate`).
+    /// Rows `range` of this matrix (`dims[1]` rows of `dims[0]` elements) as a tensor of their own.
+    func rows(_ range: Range<Int>) -> SourceTensor {
+        let rowBytes = bytes.count / dims[1]
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound * rowBytes)..<(range.upperBound * rowBytes)])
+        let whole = floats, rowLength = dims[0]
+        return SourceTensor(name: name, type: type, dims: [dims[0], range.count], bytes: slice) { () throws(DecomposeError) in
+            Array(try whole()[(range.lowerBound * rowLength)..<(range.upperBound * rowLength)])
+        }
+    }
+
     static func variantIsMeaningful(_ variant: Variant, _ tensors: [SourceTensor]) -> Bool {
         variant == .ultimate || tensors.contains { t in t.targetType(variant).map { $0 != t.type } ?? false }
     }
@@ -39,6 +49,8 @@ struct BlockRecipe: Sendable {
     var output: [Int]
     var tensors: [SourceTensor]
     var needs: [BlockNeed] = []
+    /// For a token-table shard: `[first, end)` vocabulary rows.
+    var rows: [Int]?
     /// Whether lite/pro variants are made (layers only).
     var hasVariants: Bool
 
@@ -46,6 +58,7 @@ struct BlockRecipe: Sendable {
     func build(arch: String, variant: Variant) throws(DecomposeError) -> EncodedBlock {
         var builder = BlockBuilder(arch: arch, role: role, variant: variant, input: input, output: output)
         builder.needs = needs
+        builder.rows = rows
         do {
             for t in tensors {
                 if let target = t.targetType(variant), target != t.type {

@@ -24,6 +24,8 @@ public struct BlockBuilder {
     public var output: [Int]
     /// Tensors borrowed from other blocks.
     public var needs: [BlockNeed] = []
+    /// For a token-table shard: the first and one-past-last vocabulary row it holds (else nil).
+    public var rows: [Int]?
     private var pending: [Pending] = []
 
     /// Starts a block of `role` of an `arch` model.
@@ -61,7 +63,7 @@ public struct BlockBuilder {
             offset = BlockFormat.aligned(offset + t.bytes.count)
         }
         return BlockManifest(arch: arch, role: BlockRoleName.name(role), variant: variant, input: input, output: output,
-                             tensors: entries, needs: needs.sorted { ($0.as, $0.role, $0.tensor) < ($1.as, $1.role, $1.tensor) })
+                             tensors: entries, needs: needs.sorted { ($0.as, $0.role, $0.tensor) < ($1.as, $1.role, $1.tensor) }, rows: rows)
     }
 
     /// Writes the block.

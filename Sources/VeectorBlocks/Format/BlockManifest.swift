@@ -17,10 +17,13 @@ public struct BlockManifest: Sendable, Codable, Equatable {
     public var tensors: [BlockTensorEntry]
     /// Tensors this block uses but does not store, taken from another block of the same model.
     public var needs: [BlockNeed]
+    /// For a token-table shard (`embedding.N`): the first and one-past-last vocabulary row it holds.
+    /// Absent (not written) for every other block.
+    public var rows: [Int]?
 
     /// Describes a block.
     public init(arch: String, role: String, variant: Variant, input: [Int], output: [Int],
-                tensors: [BlockTensorEntry], needs: [BlockNeed]) {
+                tensors: [BlockTensorEntry], needs: [BlockNeed], rows: [Int]? = nil) {
         self.arch = arch
         self.role = role
         self.variant = variant
@@ -28,6 +31,7 @@ public struct BlockManifest: Sendable, Codable, Equatable {
         self.output = output
         self.tensors = tensors
         self.needs = needs
+        self.rows = rows
     }
 }
 

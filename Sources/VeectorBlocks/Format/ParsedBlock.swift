@@ -36,6 +36,7 @@ public struct ParsedBlock: @unchecked Sendable {
             throw .badManifest("not in canonical form (sorted keys, no whitespace)")
         }
         guard let role = BlockRoleName.role(manifest.role) else { throw .badManifest("unknown role '\(manifest.role)'") }
+        try Self.checkRows(manifest, role: role)
         self.manifest = manifest
         self.role = role
         dataOffset = BlockFormat.aligned(header + length)
@@ -68,6 +69,22 @@ public struct ParsedBlock: @unchecked Sendable {
         }
         let end = manifest.tensors.isEmpty ? manifestEnd : dataOffset + previousEnd
         guard bytes.count == end else { throw .badPadding(offset: min(end, bytes.count)) }
+    }
+
+    /// A token-table shard states its rows `[first, end)` and holds exactly that many rows of
+    /// `token_embd.weight`; no other block states rows.
+    private static func checkRows(_ manifest: BlockManifest, role: BlockRole) throws(BlockFormatError) {
+        guard case .embeddingShard = role else {
+            guard manifest.rows == nil else { throw .badManifest("\(manifest.role) states rows; only embedding.N shards do") }
+            return
+        }
+        guard let rows = manifest.rows, rows.count == 2, rows[0] >= 0, rows[0] < rows[1] else {
+            throw .badManifest("\(manifest.role) must state its rows as [first, end) with first < end, has \(manifest.rows.map { "\($0)" } ?? "none")")
+        }
+        guard let table = manifest.tensors.first(where: { $0.name == "token_embd.weight" }), table.dims.count == 2,
+              table.dims[1] == rows[1] - rows[0] else {
+            throw .badManifest("\(manifest.role) states rows \(rows) but does not hold \(rows[1] - rows[0]) rows of token_embd.weight")
+        }
     }
 
     private static func checkZeros(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) throws(BlockFormatError) {

@@ -42,10 +42,32 @@ public struct ModelManifest: Sendable, Codable, Equatable {
         }
         guard m.format == currentFormat else { throw .unsupportedFormat(m.format) }
         for entry in m.blocks {
-            guard BlockRoleName.role(entry.role) != nil else { throw .unreadable("unknown role '\(entry.role)'") }
+            guard let role = BlockRoleName.role(entry.role) else { throw .unreadable("unknown role '\(entry.role)'") }
             guard !entry.variants.isEmpty else { throw .unreadable("role \(entry.role) has no variant") }
+            if case .embeddingShard = role {} else if entry.rows != nil {
+                throw .unreadable("role \(entry.role) states rows; only embedding.N shards do")
+            }
         }
+        _ = try m.shardRows()
         return m
+    }
+
+    /// The rows of each token-table shard `embedding.0…` in order, or empty when the table is one
+    /// `embedding` block. Throws when the shards do not tile rows 0..<end without gaps.
+    func shardRows() throws(ModelManifestError) -> [Range<Int>] {
+        var byIndex: [Int: RoleEntry] = [:]
+        for e in blocks { if case let .embeddingShard(n)? = BlockRoleName.role(e.role) { byIndex[n] = e } }
+        guard !byIndex.isEmpty else { return [] }
+        guard entry(.embedding) == nil else { throw .unreadable("it has both an embedding block and embedding.N shards") }
+        var out: [Range<Int>] = []
+        for n in 0..<byIndex.count {
+            guard let e = byIndex[n] else { throw .unreadable("embedding shards are not numbered 0..<\(byIndex.count): embedding.\(n) is missing") }
+            guard let r = e.rows, r.count == 2, r[0] == (out.last?.upperBound ?? 0), r[0] < r[1] else {
+                throw .unreadable("embedding.\(n) rows \(e.rows.map { "\($0)" } ?? "missing") do not continue the shards before it (rows \(out.last?.upperBound ?? 0)…)")
+            }
+            out.append(r[0]..<r[1])
+        }
+        return out
     }
 
     /// The entry for `role`, if the model has it.
@@ -101,12 +123,15 @@ public struct RoleEntry: Sendable, Codable, Equatable {
     public var needs: [String]
     /// Installed variants, best first.
     public var variants: [VariantEntry]
+    /// For a token-table shard (`embedding.N`): its first and one-past-last vocabulary row; absent otherwise.
+    public var rows: [Int]?
 
     /// Makes a role entry (variants are sorted best first).
-    public init(role: String, needs: [String], variants: [VariantEntry]) {
+    public init(role: String, needs: [String], variants: [VariantEntry], rows: [Int]? = nil) {
         self.role = role
         self.needs = needs
         self.variants = variants.sorted { $0.variant > $1.variant }
+        self.rows = rows
     }
 
     /// The stored variant of that nest level, if any.

@@ -79,43 +79,63 @@ public final class LlamaModel: Sendable {
         }
     }
 
-    /// The embeddings of `tokens`, back to back (`embeddingLength` floats each).
+    /// The embeddings of `tokens`, back to back (`embeddingLength` floats each): each row dequantised
+    /// from the `.embedding` block, or from the `.embeddingShard` that holds it when the table is sharded.
     func embed(_ tokens: [Int]) throws(LlamaError) -> [Float] {
         let d = configuration.embeddingLength
+        let shards = source.tokenTableShards
         source.prefetch(.layer(0))
-        let block: WeightBlock
-        do { block = try source.block(.embedding) } catch { throw .weights(error) }
-        let table = try LlamaLayerWeights.matrix(block, "token_embd.weight", rowLength: d,
-                                                 rows: try tableRows(block, "token_embd.weight"))
         var x = [Float](repeating: 0, count: tokens.count * d)
+        var current: (index: Int, block: WeightBlock, table: Tensor)?
         for (i, token) in tokens.enumerated() {
-            guard token >= 0, token < configuration.vocabularySize, token < table.rowCount else {
+            guard token >= 0, token < configuration.vocabularySize else {
                 throw .tokenOutOfRange(token: token, vocabularySize: configuration.vocabularySize)
+            }
+            let index = shards.isEmpty ? 0 : shards.firstIndex { $0.contains(token) } ?? -1
+            guard index >= 0 else { throw .tokenOutOfRange(token: token, vocabularySize: shards.last?.upperBound ?? 0) }
+            if current?.index != index {
+                current = nil  // let the cache evict the previous shard
+                let (block, table) = try tableTensor(shards.isEmpty ? .embedding : .embeddingShard(index),
+                                                     rows: shards.isEmpty ? nil : shards[index].count)
+                current = (index, block, table)
+            }
+            let table = current!.table
+            let row = token - (shards.isEmpty ? 0 : shards[index].lowerBound)
+            guard row < table.rowCount else {
+                throw .tokenOutOfRange(token: token, vocabularySize: min(configuration.vocabularySize, table.rowCount))
             }
             let status = x.withUnsafeMutableBufferPointer { out in
                 vk_dequantize_rows(vk_type(rawValue: table.type.rawValue), table.bytes.baseAddress, Int64(d),
-                                   Int64(token), Int64(token + 1), out.baseAddress! + i * d)
+                                   Int64(row), Int64(row + 1), out.baseAddress! + i * d)
             }
             guard status == 0 else { throw .kernelFailed(tensor: table.name, type: table.type, rowLength: d) }
         }
         return x
     }
 
-    /// Logits for `columns` of the hidden states `x`: final RMSNorm, then the output projection.
+    /// `token_embd.weight` of `role` (the whole table, or a shard of `rows` rows), checked, with its block:
+    /// hold the block while reading the tensor (that is what keeps the cache from evicting it).
+    private func tableTensor(_ role: BlockRole, rows: Int?) throws(LlamaError) -> (WeightBlock, Tensor) {
+        let block: WeightBlock
+        do { block = try source.block(role) } catch { throw .weights(error) }
+        let count: Int
+        if let rows { count = rows } else { count = try tableRows(block, "token_embd.weight") }
+        return (block, try LlamaLayerWeights.matrix(block, "token_embd.weight", rowLength: configuration.embeddingLength, rows: count))
+    }
+
+    /// Logits for `columns` of the hidden states `x`: final RMSNorm, then the output projection — the
+    /// head's `output.weight`, or for a tied head over a sharded table each shard's rows in turn (the
+    /// next one prefetched), written into that shard's slice of the logits: the same numbers, while
+    /// only a shard at a time need be in memory.
     func logits(_ x: [Float], columns: Range<Int>, product: inout MatrixProduct) throws(LlamaError) -> [[Float]] {
         let d = configuration.embeddingLength, vocabulary = configuration.vocabularySize
         let block: WeightBlock
         do { block = try source.block(.head) } catch { throw .weights(error) }
+        let shards = source.tokenTableShards
+        if block.tensors["output.weight"] == nil, !shards.isEmpty { source.prefetch(.embeddingShard(0)) }
         let norm = try LlamaLayerWeights.vector(block, "output_norm.weight", length: d)
-        let output = try LlamaLayerWeights.matrix(block, "output.weight", rowLength: d,
-                                                  rows: try tableRows(block, "output.weight"))
-        guard output.rowCount >= vocabulary else {
-            throw .weights(.unexpectedTensor(block: .head, name: "output.weight",
-                reason: "\(output.rowCount) rows for a vocabulary of \(vocabulary)"))
-        }
         let n = columns.count
         var normed = [Float](repeating: 0, count: n * d)
-        var result = [Float](repeating: 0, count: n * output.rowCount)
         x.withUnsafeBufferPointer { x in
             normed.withUnsafeMutableBufferPointer { out in
                 LlamaMath.rmsNorm(x.baseAddress! + columns.lowerBound * d,
@@ -123,12 +143,48 @@ public final class LlamaModel: Sendable {
                                   epsilon: configuration.rmsNormEpsilon, length: d, count: n, into: out.baseAddress!)
             }
         }
-        try normed.withUnsafeBufferPointer { (input) throws(LlamaError) in
-            try result.withUnsafeMutableBufferPointer { (out) throws(LlamaError) in
-                try product.multiply(output, input.baseAddress!, columns: n, into: out.baseAddress!)
+        if block.tensors["output.weight"] != nil || shards.isEmpty {
+            let output = try LlamaLayerWeights.matrix(block, "output.weight", rowLength: d,
+                                                      rows: try tableRows(block, "output.weight"))
+            guard output.rowCount >= vocabulary else {
+                throw .weights(.unexpectedTensor(block: .head, name: "output.weight",
+                    reason: "\(output.rowCount) rows for a vocabulary of \(vocabulary)"))
+            }
+            let result = try project(output, normed, columns: n, product: &product)
+            return (0..<n).map { c in Array(result[(c * output.rowCount)..<(c * output.rowCount + vocabulary)]) }
+        }
+        guard let covered = shards.last?.upperBound, covered >= vocabulary else {
+            throw .weights(.unexpectedTensor(block: .embeddingShard(shards.count - 1), name: "token_embd.weight",
+                reason: "the shards hold \(shards.last?.upperBound ?? 0) rows for a vocabulary of \(vocabulary)"))
+        }
+        var logits = [[Float]](repeating: [Float](repeating: 0, count: vocabulary), count: n)
+        for (index, rows) in shards.enumerated() where rows.lowerBound < vocabulary {
+            if index + 1 < shards.count { source.prefetch(.embeddingShard(index + 1)) }
+            let (shard, table) = try tableTensor(.embeddingShard(index), rows: rows.count)
+            let part = try project(table, normed, columns: n, product: &product)
+            withExtendedLifetime(shard) {}  // held (not evictable) until its rows are multiplied
+            let kept = min(rows.upperBound, vocabulary) - rows.lowerBound
+            for c in 0..<n {
+                logits[c].withUnsafeMutableBufferPointer { out in
+                    part.withUnsafeBufferPointer { part in
+                        (out.baseAddress! + rows.lowerBound).update(from: part.baseAddress! + c * rows.count, count: kept)
+                    }
+                }
             }
         }
-        return (0..<n).map { c in Array(result[(c * output.rowCount)..<(c * output.rowCount + vocabulary)]) }
+        return logits
+    }
+
+    /// `matrix` × each of `columns` input vectors, one output vector of `matrix.rowCount` per column.
+    private func project(_ matrix: Tensor, _ input: [Float], columns n: Int,
+                         product: inout MatrixProduct) throws(LlamaError) -> [Float] {
+        var result = [Float](repeating: 0, count: n * matrix.rowCount)
+        try input.withUnsafeBufferPointer { (input) throws(LlamaError) in
+            try result.withUnsafeMutableBufferPointer { (out) throws(LlamaError) in
+                try product.multiply(matrix, input.baseAddress!, columns: n, into: out.baseAddress!)
+            }
+        }
+        return result
     }
 
     /// Rows of a two-dimensional table tensor (embedding or output), whatever they are.

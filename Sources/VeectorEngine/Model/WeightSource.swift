@@ -10,6 +10,10 @@ public enum BlockRole: Hashable, Sendable, CustomStringConvertible {
     case layer(Int)
     /// The final norm and output projection (for BERT: nothing is needed past the last layer).
     case head
+    /// Shard `n` of a token table split into row shards (contiguous vocabulary rows, see
+    /// `WeightSource.tokenTableShards`): what the embedding lookup and a tied head read instead of one
+    /// whole-table `embedding` block, so a memory budget below the table's size still works.
+    case embeddingShard(Int)
 
     /// `embedding`, `layer.3`, `head`.
     public var description: String {
@@ -17,6 +21,7 @@ public enum BlockRole: Hashable, Sendable, CustomStringConvertible {
         case .embedding: return "embedding"
         case let .layer(n): return "layer.\(n)"
         case .head: return "head"
+        case let .embeddingShard(n): return "embedding.\(n)"
         }
     }
 }
@@ -54,9 +59,14 @@ public protocol WeightSource: AnyObject, Sendable {
     /// A hint that `role` is needed soon; loading may start in the background. Never throws: a failure
     /// surfaces from the later `block(_:)` call.
     func prefetch(_ role: BlockRole)
+    /// The vocabulary rows held by each `.embeddingShard(n)` block, in order (shard `n` holds rows
+    /// `tokenTableShards[n]` of `token_embd.weight`), or empty when the whole table is one `.embedding` block.
+    var tokenTableShards: [Range<Int>] { get }
 }
 
 extension WeightSource {
     /// By default a prefetch hint is ignored.
     public func prefetch(_ role: BlockRole) {}
+    /// By default the token table is one `.embedding` block.
+    public var tokenTableShards: [Range<Int>] { [] }
 }
