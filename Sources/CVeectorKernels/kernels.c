@@ -89,6 +89,20 @@ void vk_axpy_f32(float a, const float *x, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
 }
 
+void vk_silu_gate_f32(float *gate, const float *up, int64_t n) {
+#ifdef VK_HAVE_AVX2_SET
+    if (active_set() == SET_AVX2) { vk_avx2_silu_gate_f32(gate, up, n); return; }
+#endif
+    vk_reference_silu_gate_f32(gate, up, n);
+}
+
+float vk_softmax_f32(float *x, int64_t n) {
+#ifdef VK_HAVE_AVX2_SET
+    if (active_set() == SET_AVX2) return vk_avx2_softmax_f32(x, n);
+#endif
+    return vk_reference_softmax_f32(x, n);
+}
+
 size_t vk_block_bytes(vk_type type) {
     switch (type) {
     case VK_F32: return 4;

@@ -30,5 +30,7 @@ int vk_avx2_dequantize_rows(vk_type type, const void *w, int64_t row_length,
                             int64_t row_begin, int64_t row_end, float *out);
 float vk_avx2_dot_f32(const float *a, const float *b, int64_t n);
 void vk_avx2_axpy_f32(float a, const float *x, float *y, int64_t n);
+void vk_avx2_silu_gate_f32(float *gate, const float *up, int64_t n);   /* activations_avx2.c */
+float vk_avx2_softmax_f32(float *x, int64_t n);
 #endif
 #endif

@@ -52,6 +52,7 @@ struct vk_pool {
     _Alignas(64) uint32_t gen;
     uint32_t sleepers;
     int stop;
+    int next_index;           /* hands each worker its index as it starts */
 #if !defined(__linux__)
     pthread_mutex_t park_lock;
     pthread_cond_t park_cond;
@@ -59,6 +60,9 @@ struct vk_pool {
 };
 
 static _Thread_local int inside_pool = 0;
+/* The pool this thread is a worker of (NULL on other threads) and its index there. */
+static _Thread_local const vk_pool *own_pool = NULL;
+static _Thread_local int own_index = 0;
 
 static void park(vk_pool *p, uint32_t seen) {
 #if defined(__linux__)
@@ -114,6 +118,8 @@ static void help(vk_pool *p) {
 static void *worker_main(void *arg) {
     vk_pool *p = arg;
     inside_pool = 1;
+    own_pool = p;
+    own_index = __atomic_fetch_add(&p->next_index, 1, __ATOMIC_RELAXED);
     uint32_t seen = 0;
     while (wait_for_job(p, &seen)) help(p);
     return NULL;
@@ -158,6 +164,11 @@ void vk_pool_destroy(vk_pool *p) {
 }
 
 int vk_pool_threads(const vk_pool *p) { return p ? p->threads : 1; }
+
+int vk_pool_thread_index(const vk_pool *p) {
+    if (!p) return 0;
+    return own_pool == p ? own_index : p->threads - 1;
+}
 
 void vk_pool_run(vk_pool *p, int64_t count, int64_t grain, vk_pool_task task, void *ctx) {
     if (count <= 0) return;

@@ -173,3 +173,18 @@ int vk_reference_matmul(vk_type type, const void *w, int64_t row_length,
     }
     return 0;
 }
+
+void vk_reference_silu_gate_f32(float *gate, const float *up, int64_t n) {
+    for (int64_t i = 0; i < n; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+}
+
+float vk_reference_softmax_f32(float *x, int64_t n) {
+    if (n <= 0) return 0;
+    float m = x[0];
+    for (int64_t i = 1; i < n; i++) if (x[i] > m) m = x[i];
+    float total = 0;
+    for (int64_t i = 0; i < n; i++) { x[i] = expf(x[i] - m); total += x[i]; }
+    float inverse = 1.0f / total;
+    for (int64_t i = 0; i < n; i++) x[i] *= inverse;
+    return total;
+}

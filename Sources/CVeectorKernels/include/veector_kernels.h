@@ -70,6 +70,12 @@ float vk_dot_f32(const float *a, const float *b, int64_t n);
 /* y[i] += a · x[i]. */
 void vk_axpy_f32(float a, const float *x, float *y, int64_t n);
 
+/* gate[i] = silu(gate[i]) · up[i] = gate[i] / (1 + e^-gate[i]) · up[i] (SwiGLU's gating). */
+void vk_silu_gate_f32(float *gate, const float *up, int64_t n);
+/* Softmax of x in place (maximum subtracted first); returns the sum of the exponentials it divided by
+   (0 when n ≤ 0). */
+float vk_softmax_f32(float *x, int64_t n);
+
 /* Bytes of one stored block of `type` (one element for F32/F16/BF16), or 0 for a type the kernels do
    not know: lets callers size rows and check their own block structs against the C layouts. */
 size_t vk_block_bytes(vk_type type);
@@ -84,6 +90,8 @@ int vk_reference_matmul(vk_type type, const void *w, int64_t row_length,
 void vk_reference_quantize_row_q8(const float *x, vk_block_q8 *y, int64_t n);
 int vk_reference_dequantize_rows(vk_type type, const void *w, int64_t row_length,
                                  int64_t row_begin, int64_t row_end, float *out);
+void vk_reference_silu_gate_f32(float *gate, const float *up, int64_t n);
+float vk_reference_softmax_f32(float *x, int64_t n);
 
 #ifdef __cplusplus
 }

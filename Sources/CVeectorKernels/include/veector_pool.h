@@ -27,6 +27,10 @@ void vk_pool_destroy(vk_pool *pool);
 /* Threads a job runs on (caller included). */
 int vk_pool_threads(const vk_pool *pool);
 
+/* The index in [0, threads) of the calling thread within `pool`: a worker's own index, or threads-1 for
+   any other thread (the caller of vk_pool_run, whose calls are serialised). Lets a task use per-thread
+   scratch memory without locking. */
+int vk_pool_thread_index(const vk_pool *pool);
 /* Runs task over [0, count) split into chunks of at least `grain` items, on every thread of the pool,
    and returns when all chunks are done. Calls from several threads are serialised; a call from inside
    a task (nested) runs the whole range inline on the calling thread. */

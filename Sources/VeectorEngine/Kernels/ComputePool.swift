@@ -10,12 +10,12 @@ import CVeectorKernels
 /// on a futex (a condition variable outside Linux) and costs nothing. Work is cut into chunks that any
 /// thread claims with one atomic compare-and-swap, so a late-waking worker delays nobody.
 ///
-/// **OpenBLAS.** OpenBLAS keeps its own thread pool. Call `cblas_sgemm` from the pool's *caller* (never
-/// inside `parallelFor`, where every thread is already busy), after `configureOpenBLAS()`, which sets
-/// `openblas_set_num_threads(threadCount)`: OpenBLAS then uses the same cores while our workers, idle
-/// during sgemm, finish their short poll and park. The two pools never run work at the same time, so the
-/// machine is not oversubscribed beyond that brief poll. Inside a `parallelFor` body, use the vk kernels
-/// (or call `openblas_set_num_threads(1)` first).
+/// **OpenBLAS.** OpenBLAS keeps its own thread pool. Either call `cblas_sgemm` inside `parallelFor`
+/// bodies after `openblas_set_num_threads(1)` (what the llama batch path does: each thread multiplies its
+/// own piece, with scratch memory picked by `threadIndex`), or call it from the pool's *caller* after
+/// `configureOpenBLAS()`, which sets `openblas_set_num_threads(threadCount)`: OpenBLAS then uses the same
+/// cores while our workers, idle during sgemm, finish their short poll and park. Never let both pools
+/// run work at the same time.
 public final class ComputePool: @unchecked Sendable {
     /// Threads a job runs on, the caller included.
     public let threadCount: Int
@@ -51,6 +51,10 @@ public final class ComputePool: @unchecked Sendable {
             }
         }
     }
+
+    /// The index in `0..<threadCount` of the thread running this code within a `parallelFor` body (the
+    /// caller's is `threadCount - 1`): for per-thread scratch memory that needs no lock.
+    public var threadIndex: Int { Int(vk_pool_thread_index(pool)) }
 
     /// Tells OpenBLAS to use as many threads as this pool, for sgemm called from the pool's caller.
     public func configureOpenBLAS() {

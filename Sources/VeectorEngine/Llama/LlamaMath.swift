@@ -29,38 +29,14 @@ enum LlamaMath {
         }
     }
 
-    /// The cosines and sines RoPE uses at `position` (headDimension/2 of each).
-    static func rotation(position: Int, headDimension: Int, base: Float) -> (cos: [Float], sin: [Float]) {
-        let half = headDimension / 2
-        var c = [Float](repeating: 0, count: half), s = c
-        for i in 0..<half {
-            let theta = Double(position) * Foundation.pow(Double(base), -2 * Double(i) / Double(headDimension))
-            c[i] = Float(Foundation.cos(theta))
-            s[i] = Float(Foundation.sin(theta))
-        }
-        return (c, s)
-    }
-
-    /// `gate[i] = silu(gate[i]) · up[i]` for `n` floats.
+    /// `gate[i] = silu(gate[i]) · up[i]` for `n` floats (`vk_silu_gate_f32`, SIMD when the CPU has it).
     static func siluGate(_ gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count n: Int) {
-        for i in 0..<n {
-            let g = gate[i]
-            gate[i] = g / (1 + Foundation.exp(-g)) * up[i]
-        }
+        vk_silu_gate_f32(gate, up, Int64(n))
     }
 
-    /// Softmax in place over `n` floats (max subtracted).
+    /// Softmax in place over `n` floats (max subtracted; `vk_softmax_f32`, SIMD when the CPU has it).
     static func softmax(_ x: UnsafeMutablePointer<Float>, count n: Int) {
-        var m = -Float.infinity
-        for i in 0..<n where x[i] > m { m = x[i] }
-        var total: Float = 0
-        for i in 0..<n {
-            let e = Foundation.exp(x[i] - m)
-            x[i] = e
-            total += e
-        }
-        let inverse = 1 / total
-        for i in 0..<n { x[i] *= inverse }
+        vk_softmax_f32(x, Int64(n))
     }
 
     /// The natural logarithms of the softmax of `logits` (log-sum-exp in Double).

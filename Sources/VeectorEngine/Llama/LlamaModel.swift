@@ -6,7 +6,8 @@ import CVeectorKernels
 /// `forward` runs tokens through every layer and returns logits; the layer-range entry points below it
 /// are what early-exit drafting, speculative verification and beam search build on. One token at a time
 /// uses the kernels (`vk_matmul`, precision as chosen) split across the model's `ComputePool`; a batch of 32 or more tokens (a prompt) uses
-/// OpenBLAS `sgemm` on one dequantised band of weight rows at a time.
+/// single-threaded OpenBLAS `sgemm` on each pool thread's dequantised band of weight rows, and attention by
+/// blocks of 64 queries per head (`sgemm` for scores and for values).
 public final class LlamaModel: Sendable {
     /// The model's shape.
     public let configuration: LlamaConfiguration
@@ -16,8 +17,8 @@ public final class LlamaModel: Sendable {
     public let precision: ComputePrecision
     /// The context window a cache gets when none is given (the model's own length, at most this).
     public static let defaultContextWindow = 2048
-    /// The threads a forward pass splits its products and attention across (also OpenBLAS's count for
-    /// prompt batches), started once with the model.
+    /// The threads a forward pass splits its products and attention across (prompt batches call OpenBLAS
+    /// single-threaded on each of them), started once with the model.
     let pool: ComputePool
     /// Threads a forward pass runs on, the caller included (`--threads`).
     public var threadCount: Int { pool.threadCount }

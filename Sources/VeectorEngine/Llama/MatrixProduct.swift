@@ -6,12 +6,15 @@ import CVeectorKernels
 /// Small batches run the kernels directly on the stored (quantised) bytes, rows split across the model's
 /// `ComputePool` in one dispatch — several matrices that read the same input (q/k/v, gate/up) share that
 /// one dispatch and one 8-bit quantisation of the input. Batches of at least 32 columns against a matrix
-/// whose sides are both at least 32 dequantise a band of rows at a time into a bounded scratch buffer and
-/// call OpenBLAS `sgemm` from the pool's caller, with OpenBLAS set to the pool's thread count (the two
-/// pools never run at once: ours is idle during sgemm).
+/// whose sides are both at least 32 split the rows of all the matrices that read the same input (q/k/v,
+/// gate/up) into pieces across the pool; each thread dequantises its piece into its own bounded band and
+/// calls single-threaded OpenBLAS `sgemm` on it, so the machine runs exactly the pool's threads.
 struct MatrixProduct {
-    /// The most floats one dequantised band of weight rows may occupy (4 MiB).
+    /// The most floats one thread's dequantised band of weight rows may occupy (4 MiB).
     static let bandFloats = 1 << 20
+    /// The fewest rows of an `sgemm` piece when a thread's share is cut in two (a 512 × 144 × 576 sgemm
+    /// ran at ~75 % of the speed of a 512 × 576 × 576 one on the Zen 3 machine).
+    static let sgemmPieceRows = 384
     /// The smallest batch, row count and row length for which the `sgemm` path is used.
     static let sgemmMinimum = 32
     /// The fewest rows one thread takes of a kernel product (a few microseconds of work).
@@ -21,6 +24,7 @@ struct MatrixProduct {
     let pool: ComputePool
     private var quantised: [vk_block_q8] = []
     private var band: [Float] = []
+    private var sums: [Float] = []
 
     init(precision: ComputePrecision, pool: ComputePool) {
         self.precision = precision
@@ -34,6 +38,31 @@ struct MatrixProduct {
         try multiply([(weight, y)], x, columns: ncols)
     }
 
+    /// Adds the products of `weight` with the vectors in `x` to `y` (`y += W · x`: the residual
+    /// connections). The `sgemm` path accumulates in place (beta = 1); the kernel path goes through a
+    /// scratch buffer.
+    mutating func multiplyAdding(_ weight: Tensor, _ x: UnsafePointer<Float>, columns ncols: Int,
+                                 into y: UnsafeMutablePointer<Float>) throws(LlamaError) {
+        if usesSgemm(weight, columns: ncols) {
+            try sgemm([(weight, y)], x, columns: ncols, beta: 1)
+            return
+        }
+        let count = ncols * weight.rowCount
+        // Taken out of `self` while `kernels` (mutating) runs, and put back for the next call.
+        var scratch = sums.count >= count ? sums : [Float](repeating: 0, count: count)
+        sums = []
+        defer { sums = scratch }
+        try scratch.withUnsafeMutableBufferPointer { (out) throws(LlamaError) in
+            try kernels([(weight, out.baseAddress!)], x, columns: ncols)
+            vk_axpy_f32(1, out.baseAddress!, y, Int64(count))
+        }
+    }
+
+    /// Whether a product of `weight` with `ncols` columns goes to `sgemm` (both sides and the batch large).
+    private func usesSgemm(_ weight: Tensor, columns ncols: Int) -> Bool {
+        ncols >= Self.sgemmMinimum && weight.rowLength >= Self.sgemmMinimum && weight.rowCount >= Self.sgemmMinimum
+    }
+
     /// Computes the products of every `(weight, y)` pair with the same input `x` (all weights share the row
     /// length), as one dispatch on the pool when the batch is small.
     mutating func multiply(_ products: [(weight: Tensor, y: UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>,
@@ -45,39 +74,60 @@ struct MatrixProduct {
                 throw .kernelFailed(tensor: weight.name, type: weight.type, rowLength: weight.rowLength)
             }
         }
-        if ncols >= Self.sgemmMinimum, length >= Self.sgemmMinimum {
-            for (weight, y) in products where weight.rowCount >= Self.sgemmMinimum {
-                try sgemm(weight, x, columns: ncols, into: y)
-            }
-            let rest = products.filter { $0.weight.rowCount < Self.sgemmMinimum }
-            if !rest.isEmpty { try kernels(rest, x, columns: ncols) }
-            return
-        }
-        try kernels(products, x, columns: ncols)
+        let large = products.filter { usesSgemm($0.weight, columns: ncols) }
+        if !large.isEmpty { try sgemm(large, x, columns: ncols, beta: 0) }
+        let rest = products.filter { !usesSgemm($0.weight, columns: ncols) }
+        if !rest.isEmpty { try kernels(rest, x, columns: ncols) }
     }
 
-    /// The `sgemm` path: dequantised bands of rows times the whole batch.
-    private mutating func sgemm(_ weight: Tensor, _ x: UnsafePointer<Float>, columns ncols: Int,
-                                into y: UnsafeMutablePointer<Float>) throws(LlamaError) {
-        let rows = weight.rowCount, length = weight.rowLength
-        let type = vk_type(rawValue: weight.type.rawValue)
-        pool.configureOpenBLAS()
-        let bandRows = max(1, min(rows, Self.bandFloats / length))
-        if band.count < bandRows * length { band = [Float](repeating: 0, count: bandRows * length) }
-        var start = 0
-        while start < rows {
-            let end = min(rows, start + bandRows)
-            let ok = band.withUnsafeMutableBufferPointer { buffer in
-                vk_dequantize_rows(type, weight.bytes.baseAddress, Int64(length), Int64(start), Int64(end),
-                                   buffer.baseAddress) == 0
+    /// The `sgemm` path (`y = W · x + beta · y`): every product's rows, back to back, cut into pieces that the pool's threads claim;
+    /// a thread dequantises its piece's rows into its own band and multiplies them by the whole batch
+    /// with single-threaded OpenBLAS (so OpenBLAS never starts threads of its own, and dequantisation runs
+    /// on every thread too).
+    private mutating func sgemm(_ products: [(weight: Tensor, y: UnsafeMutablePointer<Float>)],
+                                _ x: UnsafePointer<Float>, columns ncols: Int, beta: Float) throws(LlamaError) {
+        let length = products[0].weight.rowLength
+        var starts: [Int] = [], total = 0
+        for (weight, _) in products {
+            // An empty range checks the type and row length once; the ranges below then cannot fail.
+            guard vk_dequantize_rows(vk_type(rawValue: weight.type.rawValue), weight.bytes.baseAddress,
+                                     Int64(length), 0, 0, nil) == 0
+            else { throw .kernelFailed(tensor: weight.name, type: weight.type, rowLength: length) }
+            starts.append(total)
+            total += weight.rowCount
+        }
+        let threads = pool.threadCount
+        let bandRows = max(1, Self.bandFloats / length)
+        if band.count < threads * bandRows * length {
+            band = [Float](repeating: 0, count: threads * bandRows * length)
+        }
+        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+        // Pieces: one per thread, or two when both stay at least `sgemmPieceRows` thick (so a thread
+        // slowed by another process is partly made up for; thinner pieces lose sgemm efficiency, and each
+        // piece packs the whole batch once more).
+        let pieces = threads == 1 ? 1 : (total / (threads * 2) >= Self.sgemmPieceRows ? threads * 2 : threads)
+        let pieceRows = (total + pieces - 1) / pieces
+        band.withUnsafeMutableBufferPointer { bands in
+            let bands = bands.baseAddress!
+            pool.parallelFor(count: total, grain: pieceRows) { range in
+                let scratch = bands + pool.threadIndex * bandRows * length
+                for p in products.indices {
+                    let begin = starts[p], rows = products[p].weight.rowCount
+                    var lo = max(range.lowerBound, begin) - begin
+                    let hi = min(range.upperBound, begin + rows) - begin
+                    let (weight, y) = products[p]
+                    let type = vk_type(rawValue: weight.type.rawValue)
+                    while lo < hi {
+                        let end = min(hi, lo + bandRows)
+                        _ = vk_dequantize_rows(type, weight.bytes.baseAddress, Int64(length), Int64(lo), Int64(end),
+                                               scratch)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(ncols), blasint(end - lo),
+                                    blasint(length), 1, x, blasint(length), scratch, blasint(length), beta,
+                                    y + lo, blasint(rows))
+                        lo = end
+                    }
+                }
             }
-            guard ok else { throw .kernelFailed(tensor: weight.name, type: weight.type, rowLength: length) }
-            band.withUnsafeBufferPointer { buffer in
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(ncols), blasint(end - start),
-                            blasint(length), 1, x, blasint(length), buffer.baseAddress, blasint(length), 0,
-                            y + start, blasint(rows))
-            }
-            start = end
         }
     }
 
