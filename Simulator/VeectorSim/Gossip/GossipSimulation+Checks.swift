@@ -9,13 +9,22 @@ extension GossipSimulation {
 
     /// A full message peer `i`'s core is sending: its ID, and (invariant) an honest peer only ever
     /// sends messages that were genuinely published.
+    /// A relayed message is the same frame bytes at every hop, so each distinct frame is decoded
+    /// once (`frameIDs`) and the check — made at every send — looks its ID up.
     func checkOutgoing(_ bytes: [UInt8], from i: Int) -> GossipMessageID? {
-        guard case let .message(envelope)? = try? GossipFrame(decoding: bytes) else { return nil }
-        if peers[i].isHonest, origins[envelope.id] == nil {
-            badReached.insert(i)
-            violate("honest peer \(i) forwarded message \(envelope.id) that nobody published (author \(envelope.author))")
+        let id: GossipMessageID
+        if let known = frameIDs[bytes] {
+            id = known
+        } else {
+            guard case let .message(envelope)? = try? GossipFrame(decoding: bytes) else { return nil }
+            id = envelope.id
+            frameIDs[bytes] = id
         }
-        return envelope.id
+        if peers[i].isHonest, origins[id] == nil {
+            badReached.insert(i)
+            violate("honest peer \(i) forwarded message \(id) that nobody published")
+        }
+        return id
     }
 
     /// The core of peer `i` delivered `envelope`: record it, and (invariant) an honest peer only

@@ -64,6 +64,8 @@ public final class GossipSimulation {
     var commandFailures = 0
     var samples: [GossipReport.Point] = []
     var honestDeliveries = 0
+    /// Message IDs of the full-message frames honest peers sent, by frame bytes (see `checkOutgoing`).
+    var frameIDs: [[UInt8]: GossipMessageID] = [:]
 
     /// Prepares a run: peers are created (not yet started), steps and samples scheduled.
     public init(scenario: Scenario, configuration: GossipConfiguration = GossipSimulation.defaultConfiguration) {

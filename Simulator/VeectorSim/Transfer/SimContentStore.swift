@@ -19,13 +19,7 @@ final class SimContentStore: ContentSource {
     func chunk(of content: CID, index: Int) -> [UInt8]? {
         guard let m = manifests[content], m.chunks.indices.contains(index) else { return nil }
         if garbage != nil {
-            var bytes = [UInt8](repeating: 0, count: m.chunks[index].size)
-            var k = 0
-            while k < bytes.count {
-                var v = garbage!.next()
-                for _ in 0..<8 where k < bytes.count { bytes[k] = UInt8(truncatingIfNeeded: v); v >>= 8; k += 1 }
-            }
-            return bytes
+            return SimContentStore.randomBytes(m.chunks[index].size, from: &garbage!)
         }
         return chunks[content]?[index]
     }
@@ -45,5 +39,23 @@ final class SimContentStore: ContentSource {
     func heldChunkCIDs(_ content: CID) -> Set<CID> {
         guard let m = manifests[content] else { return [] }
         return Set((chunks[content] ?? [:]).keys.map { m.chunks[$0].cid })
+    }
+
+    /// `count` bytes from `rng`: each draw's 8 bytes in little-endian order, written a word at a
+    /// time (megabytes of garbage and synthetic content are made this way).
+    static func randomBytes(_ count: Int, from rng: inout SimRandom) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            var k = 0
+            while k + 8 <= count {
+                buffer.storeBytes(of: rng.next().littleEndian, toByteOffset: k, as: UInt64.self)
+                k += 8
+            }
+            if k < count {
+                var v = rng.next()
+                while k < count { buffer[k] = UInt8(truncatingIfNeeded: v); v >>= 8; k += 1 }
+            }
+        }
+        return bytes
     }
 }

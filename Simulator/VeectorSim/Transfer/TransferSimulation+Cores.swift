@@ -21,7 +21,9 @@ extension TransferSimulation {
 
     /// Feeds one event to peer `i`'s fetch of `cid` and carries out its actions.
     func feed(_ i: Int, _ cid: CID, _ event: TransferEvent) {
-        guard var core = peers[i].fetches[cid] else { return }
+        // Takes the core out of the table while it runs, so its own tables are uniquely referenced
+        // and mutated in place (a copy left in the table would make every event copy them).
+        guard var core = peers[i].fetches.removeValue(forKey: cid) else { return }
         let actions = core.handle(event, now: now, rng: &peers[i].rng)
         peers[i].fetches[cid] = core
         for action in actions {
@@ -40,10 +42,7 @@ extension TransferSimulation {
             case let .store(index, bytes):
                 stored(bytes, index: index, of: cid, manifest: core.chosenManifest, at: i)
             case let .checkWhole(m):
-                var hasher = ContentHasher()
-                let held = peers[i].store.chunks[cid] ?? [:]
-                for k in m.chunks.indices { hasher.update(held[k] ?? []) }
-                let matches = hasher.finalize() == m.content
+                let matches = wholeMatches(m, heldBy: i)
                 queue.schedule(.fetchEvent(peer: i, cid, .wholeChecked(matches: matches), incarnation: peers[i].incarnation), at: now)
             case .needProviders:
                 let list = trackerQuery(cid, for: i)
@@ -66,7 +65,7 @@ extension TransferSimulation {
     /// never let anything else through).
     func stored(_ bytes: [UInt8], index: Int, of cid: CID, manifest: TransferManifest?, at i: Int) {
         guard let content = contents[cid], let m = manifest else { return }
-        guard m == content.manifest, bytes == content.chunks[index] else {
+        guard m == content.manifest, sameBytes(bytes, content.chunks[index]) else {
             corruptStored.insert(i)
             violate("honest peer \(i) stored chunk \(index) of \(cid) that is not the genuine chunk")
             return
@@ -90,6 +89,30 @@ extension TransferSimulation {
         holders[cid, default: []].append(i)
     }
 
+    /// Whether the chunks peer `i` stored for `m` hash to `m.content` (the driver's whole-content
+    /// check). `stored` keeps only chunks byte-equal to the genuine ones, so when `m` is the genuine
+    /// manifest and every chunk is held, the answer is the genuine whole's hash check — computed
+    /// once per content (really hashed, then remembered) instead of re-hashing the same megabytes
+    /// for every peer. Anything else is hashed as it is.
+    func wholeMatches(_ m: TransferManifest, heldBy i: Int) -> Bool {
+        let cid = m.content
+        let held = peers[i].store.chunks[cid] ?? [:]
+        if let content = contents[cid], m == content.manifest, held.count == m.chunks.count {
+            if let known = genuineWholeMatches[cid] { return known }
+            let matches = Self.hashWhole(m, content.chunks)
+            genuineWholeMatches[cid] = matches
+            return matches
+        }
+        return Self.hashWhole(m, m.chunks.indices.map { held[$0] ?? [] })
+    }
+
+    /// Hashes `chunks` as one content and compares with `m.content`.
+    static func hashWhole(_ m: TransferManifest, _ chunks: [[UInt8]]) -> Bool {
+        var hasher = ContentHasher()
+        for chunk in chunks { hasher.update(chunk) }
+        return hasher.finalize() == m.content
+    }
+
     /// What the DHT's `get_peers` would answer: up to `providersPerQuery` announced holders.
     func trackerQuery(_ cid: CID, for i: Int) -> [TransferPeer] {
         let pool = (holders[cid] ?? []).filter { $0 != i && !peers[i].refused.contains($0) }
@@ -98,7 +121,7 @@ extension TransferSimulation {
 
     /// Feeds one event to peer `i`'s provider and carries out its actions.
     func feedProvider(_ i: Int, _ event: ProviderEvent) {
-        guard var core = peers[i].provider else { return }
+        guard var core = peers[i].provider.take() else { return }   // uniquely referenced while it runs
         let actions = core.handle(event, now: now, rng: &peers[i].rng)
         peers[i].provider = core
         for action in actions {
@@ -118,6 +141,27 @@ extension TransferSimulation {
         case .corruptContentFromEveryProvider: "corrupt-from-every-provider"
         case .invalidRequest: "invalid-request"
         case .cancelled: "cancelled"
+        }
+    }
+}
+
+/// Whether two byte arrays are equal, compared a word at a time (`==` on arrays goes byte by byte,
+/// and every stored chunk — gigabytes in a large run — is compared with the genuine one).
+func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    return a.withUnsafeBytes { x in
+        b.withUnsafeBytes { y in
+            if x.baseAddress == y.baseAddress { return true }
+            var k = 0
+            while k + 8 <= x.count {
+                if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+                k += 8
+            }
+            while k < x.count {
+                if x[k] != y[k] { return false }
+                k += 1
+            }
+            return true
         }
     }
 }

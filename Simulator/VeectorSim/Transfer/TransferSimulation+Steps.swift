@@ -81,12 +81,7 @@ extension TransferSimulation {
             violate("share '\(name)' at peer \(p): no such peer, or the name is taken")
             return
         }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var k = 0
-        while k < size {
-            var v = contentRandom.next()
-            for _ in 0..<8 where k < size { bytes[k] = UInt8(truncatingIfNeeded: v); v >>= 8; k += 1 }
-        }
+        let bytes = SimContentStore.randomBytes(size, from: &contentRandom)
         let (m, chunks) = try! TransferManifest.splitting(bytes, chunkSize: Self.chunkSize)   // sizes within limits
         contents[m.content] = SharedContent(name: name, manifest: m, chunks: chunks, publisher: p, time: now)
         names[name] = m.content

@@ -57,6 +57,8 @@ public final class TransferSimulation {
     var contents: [CID: SharedContent] = [:]
     var names: [String: CID] = [:]
     var holders: [CID: [Int]] = [:]
+    /// Whole-content checks of genuine content, computed once (see `wholeMatches`).
+    var genuineWholeMatches: [CID: Bool] = [:]
 
     // Measurements.
     var requested: [Int: [CID: Instant]] = [:]

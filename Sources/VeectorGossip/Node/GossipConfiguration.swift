@@ -41,6 +41,22 @@ public struct GossipConfiguration: Hashable, Sendable {
     /// Announcers remembered per missing message.
     public var maxAnnouncers = 8
 
+    /// A `connect` not followed by `linkUp` within this counts as failed (the peer is unreachable).
+    public var dialTimeout: Duration = .seconds(10)
+    /// Back-off after a dial that failed or was refused (a link closed before the peer sent a
+    /// frame); it doubles with each failure in a row, up to `maxDialBackoff`.
+    public var dialBackoff: Duration = .seconds(2)
+    /// Longest dial back-off.
+    public var maxDialBackoff: Duration = .seconds(30)
+    /// How long a peer whose established link broke (not by us) is redialled, with the same
+    /// back-off, even when the node has `targetPeers` links (while below `maxPeers`): what re-forms
+    /// the mesh across a healed partition and around restarted peers.
+    public var reconnectWindow: Duration = .seconds(600)
+
+    /// Shortest interval between two `requestPeers` (fresh candidates come from the DHT: asking
+    /// every heartbeat would only feed a node that is being refused more peers to be refused by).
+    public var peerRequestInterval: Duration = .seconds(10)
+
     /// Delay before batched `ihave` announcements go out.
     public var lazyDelay: Duration = .milliseconds(50)
     /// How long after an `ihave` we wait for the eager copy before grafting it.

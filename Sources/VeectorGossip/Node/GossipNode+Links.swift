@@ -9,6 +9,7 @@ extension GossipNode {
         if isGraylisted(peer, now: now) { out.append(.disconnect(peer, reason: .graylisted)); return }
         guard peers.count < configuration.maxPeers else { out.append(.disconnect(peer, reason: .tooManyPeers)); return }
         peers[peer] = PeerState()
+        dials[peer]?.dialedAt = nil
         if !subscriptions.isEmpty {
             for chunk in chunks(subscriptions.sorted(), of: GossipLimits.maxTopicsPerFrame) {
                 send(.subscribe(chunk), to: peer, into: &out)

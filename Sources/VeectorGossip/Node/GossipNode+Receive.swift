@@ -8,6 +8,12 @@ extension GossipNode {
         counters.framesIn += 1
         counters.bytesIn += bytes.count
         peers.values[index].inboundThisInterval += 1
+        if !peers.values[index].heardFrom {
+            peers.values[index].heardFrom = true
+            dials[peer] = nil   // it accepted the link: no back-off, nothing to redial
+            dialStreak = 0
+            nextDialAt = .zero
+        }
         if peers.values[index].inboundThisInterval > configuration.maxInboundFramesPerInterval {
             penalize(peer, .flooding, by: configuration.floodPenalty, now: now, into: &out)
             return

@@ -39,7 +39,7 @@ extension GossipNode {
     }
 
     /// Housekeeping: expire caches and the graylist, let negative scores recover, reset rate
-    /// counters, and ask for peers when below the target degree.
+    /// counters, redial lost links and dial candidates when below the target degree.
     mutating func heartbeat(now: Instant, rng: inout some RandomNumberGenerator, into out: inout [GossipAction]) {
         seen.expire(now: now)
         store.expire(now: now)
@@ -54,14 +54,6 @@ extension GossipNode {
             if peers.values[index].score < 0 { peers.values[index].score = min(0, peers.values[index].score + recovery) }
             peers.formIndex(after: &index)
         }
-        var deficit = configuration.targetPeers - peers.count
-        guard deficit > 0 else { return }
-        var pool = candidates.filter { peers[$0] == nil && !isGraylisted($0, now: now) && $0 != identity }.sorted()
-        while deficit > 0, !pool.isEmpty {
-            let pick = pool.remove(at: Int(rng.next() % UInt64(pool.count)))
-            out.append(.connect(pick))
-            deficit -= 1
-        }
-        if deficit > 0 { out.append(.requestPeers(count: deficit)) }
+        maintainDegree(now: now, rng: &rng, into: &out)
     }
 }

@@ -31,6 +31,15 @@ public struct GossipNode: ProtocolCore, Sendable {
     var store: MessageStore
     var missing: [GossipMessageID: MissingMessage] = [:]
     var candidates: Set<GossipPeer> = []
+    /// Dial back-offs, dials in flight and lost links to redial, by peer (see `GossipNode+Dialing`).
+    var dials: [GossipPeer: DialState] = [:]
+    /// Dials in a row, to any peer, that came to nothing; from `targetPeers` on, the node dials one
+    /// candidate at a time, ever more slowly (a node the network refuses stops hammering it).
+    var dialStreak = 0
+    /// No candidate dial (and no `requestPeers`) before this.
+    var nextDialAt: Instant = .zero
+    /// When `requestPeers` was last asked.
+    var lastPeerRequest: Instant?
     var graylist: [GossipPeer: Instant] = [:]
     var nextSequence: [GossipTopic: UInt64] = [:]
     var nextHeartbeat: Instant?
@@ -65,7 +74,7 @@ public struct GossipNode: ProtocolCore, Sendable {
         }
         switch event {
         case let .linkUp(peer): linkUp(peer, now: now, into: &out)
-        case let .linkDown(peer): forget(peer)
+        case let .linkDown(peer): linkDown(peer, now: now)
         case let .received(peer, bytes): receive(bytes, from: peer, now: now, into: &out)
         case let .sendCompleted(peer): sendCompleted(peer, into: &out)
         case let .timer(timer): fire(timer, now: now, rng: &rng, into: &out)
@@ -94,6 +103,12 @@ public struct GossipNode: ProtocolCore, Sendable {
     public var storedCount: Int { store.count }
     /// Missing messages being tracked for repair.
     public var missingCount: Int { missing.count }
+    /// Peers dialled (a `connect` handed to the driver) and not yet linked.
+    public var dialsInFlight: Int { dials.values.reduce(0) { $0 + ($1.dialedAt == nil ? 0 : 1) } }
+    /// Whether `peer` is held back from dialling at `now` (it refused a link or never answered, and
+    /// its back-off has not run out).
+    public func isBackingOff(_ peer: GossipPeer, now: Instant) -> Bool { dials[peer].map { $0.notBefore > now } ?? false }
+
     /// Frames queued behind the send window for `peer`.
     public func queuedFrames(for peer: GossipPeer) -> Int { peers[peer]?.queue.count ?? 0 }
 

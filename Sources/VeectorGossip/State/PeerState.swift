@@ -9,4 +9,7 @@ struct PeerState: Sendable {
     var inboundThisInterval = 0
     var pendingIHave: [GossipTopic: [GossipMessageID]] = [:]
     var pendingCount = 0
+    /// A frame arrived from the peer on this link (it accepted us); until then a `linkDown` means it
+    /// refused the link.
+    var heardFrom = false
 }

@@ -38,6 +38,8 @@ struct FetchPeer: Sendable {
     /// When it was dropped (a re-announced peer is retried only a while later).
     var droppedAt: Instant = .zero
     var consecutiveTimeouts = 0
+    /// `busy` answers in a row (each doubles the back-off; a chunk or manifest resets it).
+    var consecutiveBusy = 0
     var reconnects = 0
     /// Position among known peers (connect order).
     let order: Int

@@ -27,12 +27,16 @@ extension TransferCore {
 
     /// Connects candidates, in the order they were added, up to `maxConnectedPeers`.
     mutating func connectMore(now: Instant, into out: inout [TransferAction]) {
-        var connected = peers.values.filter(\.isConnected).count
+        // Plain loops: this runs after every event, over every known provider.
+        var connected = 0
+        for p in peers.values where p.isConnected { connected += 1 }
         guard connected < configuration.maxConnectedPeers else { return }
-        let waiting = peers.filter {
-            if case let .candidate(notBefore) = $0.value.phase { notBefore <= now } else { false }
-        }.sorted { $0.value.order < $1.value.order }
-        for (peer, _) in waiting where connected < configuration.maxConnectedPeers {
+        var waiting: [(order: Int, peer: TransferPeer)] = []
+        for (peer, p) in peers {
+            if case let .candidate(notBefore) = p.phase, notBefore <= now { waiting.append((p.order, peer)) }
+        }
+        waiting.sort { $0.order < $1.order }
+        for (_, peer) in waiting where connected < configuration.maxConnectedPeers {
             peers[peer]!.phase = .connecting(deadline: now.advanced(by: configuration.connectTimeout))
             out.append(.connect(peer))
             connected += 1
@@ -95,13 +99,15 @@ extension TransferCore {
     /// Asks for more providers every `providerRefresh` while fewer than `maxConnectedPeers` are
     /// usable, and at once when none is; fails once none has been usable for `providerPatience`.
     mutating func watchProviders(now: Instant, into out: inout [TransferAction]) {
-        let usable = peers.values.filter { p in
+        var usable = 0
+        for p in peers.values {
             switch p.phase {
-            case .candidate, .connecting, .awaitingManifest: true
-            case .ready: manifest == nil || p.manifestID == manifest?.id || p.manifestID.map { alternates[$0] != nil } ?? false
-            case .dropped: false
+            case .candidate, .connecting, .awaitingManifest: usable += 1
+            case .ready:
+                if manifest == nil || p.manifestID == manifest?.id || p.manifestID.map({ alternates[$0] != nil }) ?? false { usable += 1 }
+            case .dropped: break
             }
-        }.count
+        }
         var ask = usable < configuration.maxConnectedPeers
             && (lastProviderRequest.map { now >= $0.advanced(by: configuration.providerRefresh) } ?? true)
         if usable == 0 {

@@ -29,7 +29,12 @@ extension TransferCore {
         case let .chunk(_, index, data): receiveChunk(data, index: index, from: peer, now: now, into: &out)
         case let .busy(_, after, list):
             counters.busyReplies += 1
-            let wait = min(Duration.milliseconds(after), configuration.maxRetryAfter)
+            // The provider's retry-after, doubled for each `busy` in a row: a full provider is asked
+            // again ever more rarely instead of once per retry-after (its slots free as its current
+            // peers finish, which takes seconds to minutes), while other providers get the requests.
+            let streak = min(peers[peer]!.consecutiveBusy, 16)
+            peers[peer]!.consecutiveBusy += 1
+            let wait = min(Duration.milliseconds(after) * (1 << streak), configuration.maxRetryAfter)
             peers[peer]!.busyUntil = now.advanced(by: wait)
             if case let .awaitingManifest(sent, _, _) = p.phase, list.isEmpty {
                 peers[peer]!.phase = .awaitingManifest(sent: sent, deadline: now.advanced(by: wait + configuration.manifestTimeout), resend: true)
@@ -109,6 +114,7 @@ extension TransferCore {
         }
         note(arrivalOf: data.count, sent: sent, from: peer, now: now)
         peers[peer]!.consecutiveTimeouts = 0
+        peers[peer]!.consecutiveBusy = 0
         held[index] = true
         heldCount += 1
         heldBytes += UInt64(data.count)

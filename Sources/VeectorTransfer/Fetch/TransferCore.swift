@@ -96,7 +96,9 @@ public struct TransferCore: ProtocolCore, Sendable {
     /// Ready peers serving the chosen manifest, in a fixed order.
     var activePeers: [TransferPeer] {
         guard let id = manifest?.id else { return [] }
-        return peers.filter { $0.value.phase == .ready && $0.value.manifestID == id }.map(\.key).sorted()
+        var list: [TransferPeer] = []
+        for (peer, p) in peers where p.phase == .ready && p.manifestID == id { list.append(peer) }
+        return list.sorted()
     }
 
     mutating func begin(now: Instant, into out: inout [TransferAction]) {

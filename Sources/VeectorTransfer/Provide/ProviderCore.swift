@@ -41,7 +41,18 @@ public struct ProviderCore<Source: ContentSource>: ProtocolCore {
     /// Chunks queued for `peer` (not yet handed to the driver).
     public func queued(for peer: TransferPeer) -> Int { served[peer]?.queued ?? 0 }
     /// Peers with a queue or sends outstanding.
-    public var activePeerCount: Int { served.values.filter(\.isActive).count }
+    public var activePeerCount: Int { countActive(upTo: .max) }
+
+    /// Peers with a queue or sends outstanding, counted up to `limit` (a plain loop: this runs for
+    /// every request, and the table holds every peer with an open session).
+    func countActive(upTo limit: Int) -> Int {
+        var n = 0
+        for state in served.values where state.isActive {
+            n += 1
+            if n >= limit { break }
+        }
+        return n
+    }
 
     /// Feeds one event at `now`; returns the actions to carry out, in order.
     public mutating func handle(_ event: ProviderEvent, now: Instant, rng: inout some RandomNumberGenerator) -> [ProviderAction] {
@@ -81,7 +92,7 @@ public struct ProviderCore<Source: ContentSource>: ProtocolCore {
         }
         served[peer] = state
         if case let .want(content, list) = message, !state.isActive,
-           served.values.filter(\.isActive).count >= configuration.maxPeers {
+           countActive(upTo: configuration.maxPeers) >= configuration.maxPeers {
             counters.busyReplies += 1
             counters.chunksRefused += list.count
             reply(.busy(content, retryAfterMilliseconds: retryAfterMilliseconds, list), to: peer, into: &out)
