@@ -25,9 +25,11 @@ public enum NodeRuntime {
     }
 
     /// Binds everything (failing early with a clear error), calls `ready`, then runs until SIGINT/SIGTERM.
-    public static func run(homePath: String, keyPair: SigningKeyPair, options: NodeRunOptions,
+    public static func run(home: NodeHome, keyPair: SigningKeyPair, options: NodeRunOptions,
+                           transferOptions: TransferRunOptions = TransferRunOptions(),
                            dhtConfiguration: DHTConfiguration = DHTConfiguration(), logger: Logger,
                            ready: @Sendable (Started) -> Void) async throws {
+        let homePath = home.path
         let group = MultiThreadedEventLoopGroup.singleton
         // The key-derived ID; the DHT service switches to a BEP 42-valid one when it learns a public
         // external address (NodeIDPolicy). Nothing about the address is persisted: every start begins here.
@@ -85,6 +87,29 @@ public enum NodeRuntime {
             gossip.misbehave(kind, keys: keyPair)
         }
         handler.routes["gossip"] = GossipControl(driver: gossip)
+        // MARK: Content by ID (issue 4): the transfer channel, sharing, and `ask` answered by the daemon.
+        let sessionPort = runner.driver.localAddress.port
+        let discovery = TransferDriver.Discovery(
+            findProviders: { content in
+                guard let infoHash = content.providerInfoHash,
+                      case let .peers(found)? = try? await runner.perform(.getPeers(infoHash: infoHash)) else { return [] }
+                return found.peers.compactMap(\.socketAddress)
+            },
+            announce: { content in
+                guard let infoHash = content.providerInfoHash else { return }
+                _ = try? await runner.perform(.publish(.announce(infoHash: infoHash, port: .port(sessionPort))))
+            })
+        let transfer = TransferDriver(
+            links: links, source: NodeContentSource(database: home.database, corruptChunks: transferOptions.corruptChunks),
+            store: FetchStore(database: home.database), discovery: discovery, group: group,
+            configuration: transferOptions.fetch, providerConfiguration: transferOptions.provide, logger: logger)
+        links.register(.transfer, driver: transfer)
+        let sharing = ModelSharing(database: home.database, transfer: transfer, gossip: gossip, logger: logger)
+        links.spawn { await sharing.start() }
+        if transferOptions.corruptChunks { logger.warning("this node serves corrupted chunks on purpose: for test networks only") }
+        handler.routes["transfer"] = TransferControl(driver: transfer, sharing: sharing)
+        handler.routes["ask"] = AskControl(sharing: sharing)
+        // End of the content-by-ID block.
         var services: [any Service] = [
             DHTService(runner: runner, bootstrap: options.bootstrap, keyPair: keyPair, identity: identity,
                        mapper: mapper, published: published, snapshotPath: snapshotPath, logger: logger),
