@@ -153,7 +153,12 @@ public final class ModelSharing: Sendable {
             } else {
                 throw .unknownModel(name)
             }
-            let bytes = try await fetchBytes(manifestCID, hints: hints)
+            var bytes: [UInt8] = []
+            for attempt in 1...3 {
+                do { bytes = try await fetchBytes(manifestCID, hints: hints); break } catch {
+                    if attempt == 3 { throw error }
+                }
+            }
             fetched += 1
             do { manifest = try ModelManifest.decode(bytes) } catch { throw .notAModelManifest(manifestCID.description) }
             local = ModelStore.isValidName(name) && (try? CID(name)) == nil ? name : "model-\(manifestCID.description.suffix(12))"
@@ -168,12 +173,25 @@ public final class ModelSharing: Sendable {
         let blobs = BlobStore(database: database)
         let needed = Set(manifest.tokenizer.map(\.cid) + plan.choices.values.map(\.cid)).filter { !blobs.contains($0) }
         let transfer = self.transfer, providerHints = hints
+        // Four fetches at a time; a fetch that fails (a session lost under it) is tried again, resuming
+        // from the chunks it stored.
+        let queue = Array(needed)
         let results = await withTaskGroup(of: (CID, FetchStatus?).self) { group in
-            for c in needed {
-                group.addTask { (c, try? await transfer.fetch(c, hints: providerHints).get()) }
+            @Sendable func attempt(_ c: CID) async -> (CID, FetchStatus?) {
+                var last: FetchStatus?
+                for _ in 0..<3 {
+                    last = try? await transfer.fetch(c, hints: providerHints).get()
+                    if last?.state == .done { break }
+                }
+                return (c, last)
             }
+            var next = 0
+            while next < min(4, queue.count) { let c = queue[next]; next += 1; group.addTask { await attempt(c) } }
             var all: [(CID, FetchStatus?)] = []
-            for await r in group { all.append(r) }
+            for await r in group {
+                all.append(r)
+                if next < queue.count { let c = queue[next]; next += 1; group.addTask { await attempt(c) } }
+            }
             return all
         }
         for (c, status) in results where status?.state != .done {
