@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VeectorBlocks
 import VeectorEngine
+import VeectorNet
 import VeectorNode
 
 /// Options shared by the commands that run a model from its blocks.
@@ -105,6 +106,10 @@ struct Ask: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if ControlClient.isRunning(socket: global.controlSocketPath) {
+            try askRunningNode()
+            return
+        }
         let home = try global.openHome(global.bootstrapLogging())
         defer { try? home.close() }
         let store = ModelStore(database: home.database)
@@ -182,5 +187,26 @@ struct Ask: AsyncParsableCommand {
         } catch {
             throw ValidationError("--messages file \(path) is not a JSON list of {\"role\", \"content\"} objects: \(error.localizedDescription)")
         }
+    }
+
+    /// The running node holds the database: it answers (fetching the model from peers if it lacks it).
+    func askRunningNode() throws {
+        guard messages == nil, beam == nil, exitThreshold == nil, !speculative, !truncate else {
+            throw ValidationError("a node is running on this home: --messages, --beam, --exit-threshold, --speculative and --truncate "
+                + "are not available through it; stop it, or ask without them")
+        }
+        var p: [String: String] = ["model": model, "prompt": prompt!, "maxTokens": "\(maxTokens)", "temperature": "\(temperature)",
+                                   "topK": "\(topK)", "topP": "\(topP)", "repeatPenalty": "\(repeatPenalty)", "seed": "\(seed)",
+                                   "profile": run.profile.rawValue, "threads": "\(run.settings.threads)"]
+        if let system { p["system"] = system }
+        if raw { p["raw"] = "1" }
+        if fast { p["fast"] = "1" }
+        if let budget = run.settings.memoryBudget { p["memoryBudget"] = "\(budget)" }
+        let reply = try ControlClient.call(ControlRequest(method: "ask", params: p), socket: global.controlSocketPath,
+                                           as: AskControl.Reply.self, timeout: 3600)
+        if global.json { Output.json(reply); return }
+        print(reply.text)
+        let speed = String(format: "%.1f", reply.generationTokensPerSecond)
+        FileHandle.standardError.write(Data("[\(reply.generatedTokenIDs.count) tokens, \(speed) tok/s, by the running node\(reply.fetchedBlobs > 0 ? ", \(reply.fetchedBlobs) blobs fetched from peers" : "")]\n".utf8))
     }
 }

@@ -6,13 +6,13 @@ import VeectorNode
 /// `veenode share …`: give one encrypted document to another user without exposing its plaintext.
 struct Share: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Share an encrypted document with another user, or revoke it.",
+        abstract: "Share an encrypted document with another user, or revoke it; share a block or a model with the network.",
         discussion: """
         The recipient runs `veenode share key` and sends you the key it prints. `share doc DOC --to KEY --out FILE` \
         writes a share file (a signed record and the document's ciphertext: no plaintext, no usable key) that the \
         recipient imports with `veenode docs receive FILE`.
         """,
-        subcommands: [Key.self, Doc.self, List.self])
+        subcommands: [Key.self, Doc.self, List.self, Block.self, ModelShare.self])
 
     /// Opens the home and unlocks the user for sharing.
     static func open(_ global: GlobalOptions) throws -> (NodeHome, SharingSession) {

@@ -43,7 +43,13 @@ struct Start: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Misbehave on purpose in gossip: forge or garbage (test networks only).", visibility: .hidden))
     var misbehave: String?
 
+    @Option(name: .customLong("misbehave-transfer"), help: ArgumentHelp("Misbehave on purpose in content transfer: corrupt (test networks only).", visibility: .hidden))
+    var misbehaveTransfer: String?
+
     func validate() throws {
+        if let misbehaveTransfer, misbehaveTransfer != "corrupt" {
+            throw ValidationError("--misbehave-transfer must be: corrupt")
+        }
         if let misbehave, GossipMisbehaviour.Kind(rawValue: misbehave) == nil {
             throw ValidationError("--misbehave must be one of: \(GossipMisbehaviour.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -70,7 +76,10 @@ struct Start: AsyncParsableCommand {
         defer { try? home.close() }
         let identity = try home.deviceIdentity()
         let json = global.json
-        try await NodeRuntime.run(home: home, keyPair: identity.keyPair, options: options, logger: log) { started in
+        var transferOptions = TransferRunOptions()
+        transferOptions.corruptChunks = misbehaveTransfer == "corrupt"
+        try await NodeRuntime.run(home: home, keyPair: identity.keyPair, options: options, transferOptions: transferOptions,
+                                  logger: log) { started in
             if json {
                 Output.json(["listen": started.listen.description, "control": started.controlSocket, "nodeID": started.nodeID.hex])
             } else {

@@ -15,7 +15,7 @@ struct Veenode: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Init.self, Status.self, Gossip.self, Ask.self, Embed.self, Model.self, Docs.self, User.self, DB.self,
-                      Start.self, Peers.self, DHT.self, Share.self])
+                      Start.self, Peers.self, DHT.self, Share.self, Fetch.self])
 
     /// OpenBLAS chooses its kernels in a library constructor, before `main` runs: when it guessed
     /// wrong for this CPU, set OPENBLAS_CORETYPE and re-execute once (see `OpenBLASRuntime`).

@@ -26,6 +26,7 @@ public enum NodeRuntime {
 
     /// Binds everything (failing early with a clear error), calls `ready`, then runs until SIGINT/SIGTERM.
     public static func run(home: NodeHome, keyPair: SigningKeyPair, options: NodeRunOptions,
+                           transferOptions: TransferRunOptions = TransferRunOptions(),
                            dhtConfiguration: DHTConfiguration = DHTConfiguration(), logger: Logger,
                            ready: @Sendable (Started) -> Void) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
@@ -42,8 +43,10 @@ public enum NodeRuntime {
         let runner = try await DHTRunner.start(ownID: nodeID, configuration: dhtConfiguration, snapshot: snapshot,
                                                host: options.host, port: Int(options.port), group: group, logger: logger)
         // Sessions on TCP at the DHT's port number (UPnP maps both; endpoint records name one port).
-        let endpoint = SessionEndpoint(configuration: SessionConfiguration(role: .responder, identity: keyPair), group: group,
-                                       logger: logger)
+        // Sessions present this device's certificate (when the home holds one) and refuse revoked peers.
+        var sessionConfiguration = SessionConfiguration(role: .responder, identity: keyPair)
+        try home.sessionCredentials(now: Int64(Date().timeIntervalSince1970)).apply(to: &sessionConfiguration)
+        let endpoint = SessionEndpoint(configuration: sessionConfiguration, group: group, logger: logger)
         let listener: SessionListener
         do {
             listener = try await endpoint.listen(host: options.host, port: Int(runner.driver.localAddress.port))
@@ -88,10 +91,33 @@ public enum NodeRuntime {
         }
         handler.routes["gossip"] = GossipControl(driver: gossip)
         // Documents shared over gossip: the users' inbox topics, and the sharing commands while we hold the home.
-        let sharing = ShareNetwork(home: home, gossip: gossip, logger: logger)
-        await sharing.start()
-        handler.routes["share"] = ShareControl(network: sharing)
-        handler.routes["docs"] = ShareControl(network: sharing)
+        let documentSharing = ShareNetwork(home: home, gossip: gossip, logger: logger)
+        await documentSharing.start()
+        handler.routes["share"] = ShareControl(network: documentSharing)
+        handler.routes["docs"] = ShareControl(network: documentSharing)
+        // MARK: Content by ID (issue 4): the transfer channel, sharing, and `ask` answered by the daemon.
+        let sessionPort = runner.driver.localAddress.port
+        let discovery = TransferDriver.Discovery(
+            findProviders: { content in
+                guard let infoHash = content.providerInfoHash,
+                      case let .peers(found)? = try? await runner.perform(.getPeers(infoHash: infoHash)) else { return [] }
+                return found.peers.compactMap(\.socketAddress)
+            },
+            announce: { content in
+                guard let infoHash = content.providerInfoHash else { return }
+                _ = try? await runner.perform(.publish(.announce(infoHash: infoHash, port: .port(sessionPort))))
+            })
+        let transfer = TransferDriver(
+            links: links, source: NodeContentSource(database: home.database, corruptChunks: transferOptions.corruptChunks),
+            store: FetchStore(database: home.database), discovery: discovery, group: group,
+            configuration: transferOptions.fetch, providerConfiguration: transferOptions.provide, logger: logger)
+        links.register(.transfer, driver: transfer)
+        let sharing = ModelSharing(database: home.database, transfer: transfer, gossip: gossip, logger: logger)
+        links.spawn { await sharing.start() }
+        if transferOptions.corruptChunks { logger.warning("this node serves corrupted chunks on purpose: for test networks only") }
+        handler.routes["transfer"] = TransferControl(driver: transfer, sharing: sharing)
+        handler.routes["ask"] = AskControl(sharing: sharing)
+        // End of the content-by-ID block.
         var services: [any Service] = [
             DHTService(runner: runner, bootstrap: options.bootstrap, keyPair: keyPair, identity: identity,
                        mapper: mapper, published: published, snapshotPath: snapshotPath, logger: logger),
