@@ -6,7 +6,7 @@ import VeectorNode
 struct DHT: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dht", abstract: "Look up, get, put and announce in the DHT through the running node.",
-        subcommands: [Lookup.self, Get.self, Put.self, Announce.self, Endpoint.self, Ping.self])
+        subcommands: [Lookup.self, Get.self, Put.self, Announce.self, Endpoint.self, Head.self, Ping.self])
 
     struct Lookup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Find the nodes closest to a 40-hex-digit ID (or, with --peers, the peers announced for an info-hash).")
@@ -86,6 +86,21 @@ struct DHT: AsyncParsableCommand {
             let r = try ControlClient.call(ControlRequest(method: "dht.endpoint", params: ["key": key]), socket: global.controlSocketPath, as: EndpointReply.self)
             if global.json { Output.json(r); return }
             print("node \(r.nodeID): \(r.addresses.joined(separator: ", ")) (published \(r.publishedAt))")
+        }
+    }
+
+    struct Head: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find the newest version of a model that a publisher shared (its signed head in the DHT).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The publisher's Ed25519 public key (64 hex digits).") var key: String
+        @Argument(help: "The model's name as the publisher shared it.") var name: String
+
+        func run() async throws {
+            let r = try ControlClient.call(ControlRequest(method: "dht.head", params: ["key": key, "name": name]),
+                                           socket: global.controlSocketPath, as: ModelHeadReply.self)
+            if global.json { Output.json(r); return }
+            print("model \(r.name) (\(r.arch), \(r.bytes) bytes): manifest \(r.manifest), published \(r.publishedAt) ms")
         }
     }
 

@@ -17,7 +17,8 @@ extension Share {
     static func printReport(_ r: ModelSharing.ShareReport, json: Bool, what: String) {
         if json { Output.json(r); return }
         print("shared \(what) \(r.content): \(r.announced) provider record(s), \(Output.bytes(UInt64(r.bytes)))"
-              + (r.gossipID.map { ", announced on gossip (\($0))" } ?? ""))
+              + (r.gossipID.map { ", announced on gossip (\($0))" } ?? "")
+              + (r.headStoredOn.map { ", head stored on \($0) DHT node(s)" } ?? ""))
     }
 
     /// `veenode share block CID`: announce this node as a provider of one stored blob.

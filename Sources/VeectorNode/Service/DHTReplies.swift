@@ -154,3 +154,21 @@ extension [UInt8] {
         self = out
     }
 }
+
+/// What `dht.head` answers: the newest published version of a model by one publisher.
+public struct ModelHeadReply: Codable, Sendable {
+    /// The publisher's key (hex).
+    public var publicKey: String
+    /// The model's name.
+    public var name: String
+    /// The manifest CID of its newest version.
+    public var manifest: String
+    /// The architecture (`llama`, `bert`).
+    public var arch: String
+    /// Bytes of all its blocks.
+    public var bytes: Int
+    /// When it was published (Unix milliseconds).
+    public var publishedAt: Int64
+    /// What the `get` lookup cost.
+    public var lookup: LookupCost?
+}

@@ -5,7 +5,7 @@ import VeectorNet
 import VeectorWire
 
 /// Answers the control socket for a running node: `status`, `peers`, and the DHT operations
-/// `dht.ping`, `dht.lookup`, `dht.get`, `dht.put`, `dht.announce`, `dht.endpoint` (see Docs/network.md).
+/// `dht.ping`, `dht.lookup`, `dht.get`, `dht.put`, `dht.announce`, `dht.endpoint`, `dht.head` (see Docs/network.md).
 public struct NodeControlHandler: ControlHandler {
     let runner: DHTRunner
     let mapper: UPnPPortMapper?
@@ -87,6 +87,12 @@ public struct NodeControlHandler: ControlHandler {
                 throw .badParam("key", "expected a 64-digit hex Ed25519 public key")
             }
             return try await lookUpEndpoint(key)
+        case "dht.head":
+            guard let key = p["key"].flatMap({ [UInt8](hex: $0) }), key.count == SigningKeyPair.publicKeyBytes else {
+                throw .badParam("key", "expected a 64-digit hex Ed25519 public key")
+            }
+            guard let name = p["name"], !name.isEmpty else { throw .badParam("name", "expected the model's name") }
+            return try await lookUpHead(key, name: name)
         default:
             if let family = request.method.split(separator: ".").first, let route = routes[String(family)] {
                 return try await route.respond(to: request)
@@ -106,6 +112,23 @@ public struct NodeControlHandler: ControlHandler {
             endpointPublications: published.publicationCounts().0, endpointStoredOn: published.publicationCounts().1,
             upnp: mapper?.status(), routingTableSize: stats.routingTableSize, traffic: await runner.driver.counters(),
             dht: DHTCounters(stats))
+    }
+
+    private func lookUpHead(_ key: [UInt8], name: String) async throws(ControlFailure) -> ModelHeadReply {
+        let start = ContinuousClock.now
+        do {
+            let (head, lookup) = try await runner.modelHead(of: key, name: name)
+            return ModelHeadReply(publicKey: key.hexString, name: head.name, manifest: head.manifest.description, arch: head.arch,
+                                  bytes: head.bytes, publishedAt: head.publishedAt,
+                                  lookup: LookupCost(lookup, milliseconds: Self.milliseconds(since: start)))
+        } catch {
+            switch error {
+            case .notFound:
+                throw ControlFailure(code: "not-found", message: "no head of model '\(name)' by that key in the DHT (has it run `veenode share model \(name)`?)")
+            case let .invalid(reason): throw ControlFailure(code: "failed", message: reason)
+            case let .dht(e): throw ControlFailure(code: "failed", message: e.description)
+            }
+        }
     }
 
     private func lookUpEndpoint(_ key: [UInt8]) async throws(ControlFailure) -> EndpointReply {

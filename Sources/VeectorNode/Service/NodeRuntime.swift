@@ -112,7 +112,12 @@ public enum NodeRuntime {
             store: FetchStore(database: home.database), discovery: discovery, group: group,
             configuration: transferOptions.fetch, providerConfiguration: transferOptions.provide, logger: logger)
         links.register(.transfer, driver: transfer)
-        let sharing = ModelSharing(database: home.database, transfer: transfer, gossip: gossip, logger: logger)
+        let sharing = ModelSharing(database: home.database, transfer: transfer, gossip: gossip, publishHead: { head in
+            do { return try await runner.publish(head, keyPair: keyPair).stored } catch {
+                logger.warning("cannot publish the model's head in the DHT", metadata: ["model": "\(head.name)", "error": "\(error)"])
+                return nil
+            }
+        }, logger: logger)
         links.spawn { await sharing.start() }
         if transferOptions.corruptChunks { logger.warning("this node serves corrupted chunks on purpose: for test networks only") }
         handler.routes["transfer"] = TransferControl(driver: transfer, sharing: sharing)

@@ -35,19 +35,26 @@ public final class ModelSharing: Sendable {
         public var bytes: Int
         /// The gossip announcement's ID (for a model, when gossip runs).
         public var gossipID: String?
+        /// How many DHT nodes stored the model's signed head (`ModelHead`); nil when none was published.
+        public var headStoredOn: Int?
     }
 
     let database: Database
     let transfer: TransferDriver
     let gossip: (any NodeGossip)?
     let announce: @Sendable (CID) async -> Void
+    /// Publishes a model's signed head in the DHT (`ModelHead`), when the node runs a DHT.
+    let publishHead: (@Sendable (ModelHead) async -> Int?)?
     let logger: Logger
     let heard = NIOLockedValueBox([String: (ModelAnnouncement, PeerKey)]())
 
     /// Sharing over `database` through `transfer`, announcing providers with `announce` (the DHT) and
-    /// models on `gossip` when there is one.
-    public init(database: Database, transfer: TransferDriver, gossip: (any NodeGossip)?, logger: Logger) {
+    /// models on `gossip` when there is one; `publishHead` puts each shared model's signed head into the
+    /// DHT and answers how many nodes stored it.
+    public init(database: Database, transfer: TransferDriver, gossip: (any NodeGossip)?,
+                publishHead: (@Sendable (ModelHead) async -> Int?)? = nil, logger: Logger) {
         self.database = database
+        self.publishHead = publishHead
         self.transfer = transfer
         self.gossip = gossip
         announce = transfer.discovery.announce
@@ -122,6 +129,11 @@ public final class ModelSharing: Sendable {
             }
         }
         var report = ShareReport(content: manifestCID.description, announced: unique.count, bytes: record.bytes)
+        if let publishHead, ModelHead.isPublishable(name) {
+            let head = ModelHead(name: name, manifest: manifestCID, arch: manifest.arch, bytes: record.bytes,
+                                 publishedAt: Int64(Date().timeIntervalSince1970 * 1000))
+            report.headStoredOn = await publishHead(head)
+        }
         if let gossip {
             let a = ModelAnnouncement(name: name, manifest: manifestCID, arch: manifest.arch, bytes: record.bytes)
             do { report.gossipID = try await gossip.publish(ModelAnnouncement.topic, .inline(a.encoded())).id.description } catch {
