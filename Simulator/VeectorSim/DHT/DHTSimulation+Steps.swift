@@ -92,7 +92,7 @@ extension DHTSimulation {
             turnAdversarial(kind, selection: selection, rate: rate)
         case .gossip, .gossipAdversary:
             break   // run by GossipSimulation
-        case .share, .fetch, .crashProviders, .transferAdversary:
+        case .share, .fetch, .crashProviders, .crashFetchers, .transferAdversary:
             break   // run by TransferSimulation
         }
     }
@@ -129,13 +129,7 @@ extension DHTSimulation {
 
     /// `count` distinct elements of `from`, chosen with the run's random stream.
     func pick(_ count: Int, from candidates: [Int], keepOrder: Bool = false) -> [Int] {
-        var pool = candidates
-        let n = min(count, pool.count)
-        for k in 0..<n {
-            let j = k + Int(rng.next() % UInt64(pool.count - k))
-            pool.swapAt(k, j)
-        }
-        let chosen = Array(pool.prefix(n))
+        let chosen = rng.pick(count, from: candidates)
         return keepOrder ? chosen.sorted() : chosen
     }
 }

@@ -3,18 +3,22 @@ import VeectorWire
 /// The simulator's future: events ordered by virtual time, ties broken by insertion order.
 ///
 /// A binary min-heap keyed by `(time, sequence)`. The sequence number makes the order total, which is
-/// what keeps a run deterministic when two events fall on the same nanosecond.
+/// what keeps a run deterministic when two events fall on the same nanosecond. The heap holds only
+/// plain keys (time, sequence, slot); payloads wait in a slot table and are moved out when popped,
+/// so sifting never copies, retains or releases a payload (they carry frames and cores' values).
 public struct EventQueue<Payload> {
-    private struct Entry {
-        let time: Instant
+    private struct Key {
+        let time: UInt64
         let sequence: UInt64
-        let payload: Payload
-        func precedes(_ other: Entry) -> Bool {
+        let slot: Int
+        @inline(__always) func precedes(_ other: Key) -> Bool {
             time != other.time ? time < other.time : sequence < other.sequence
         }
     }
 
-    private var heap: [Entry] = []
+    private var heap: [Key] = []
+    private var slots: [Payload?] = []
+    private var freeSlots: [Int] = []
     private var nextSequence: UInt64 = 0
 
     /// An empty queue.
@@ -25,36 +29,52 @@ public struct EventQueue<Payload> {
     /// True when nothing is pending.
     public var isEmpty: Bool { heap.isEmpty }
     /// Time of the earliest pending event.
-    public var nextTime: Instant? { heap.first?.time }
+    public var nextTime: Instant? { heap.first.map { Instant(nanoseconds: $0.time) } }
 
     /// Schedules `payload` at `time`.
     public mutating func schedule(_ payload: Payload, at time: Instant) {
-        heap.append(Entry(time: time, sequence: nextSequence, payload: payload))
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = payload
+        } else {
+            slot = slots.count
+            slots.append(payload)
+        }
+        let key = Key(time: time.nanoseconds, sequence: nextSequence, slot: slot)
         nextSequence &+= 1
+        heap.append(key)
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
-            guard heap[i].precedes(heap[parent]) else { break }
-            heap.swapAt(i, parent)
+            guard key.precedes(heap[parent]) else { break }
+            heap[i] = heap[parent]
             i = parent
         }
+        heap[i] = key
     }
 
     /// Removes and returns the earliest event.
     public mutating func pop() -> (time: Instant, payload: Payload)? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var smallest = i
-            if l < heap.count, heap[l].precedes(heap[smallest]) { smallest = l }
-            if r < heap.count, heap[r].precedes(heap[smallest]) { smallest = r }
-            if smallest == i { break }
-            heap.swapAt(i, smallest)
-            i = smallest
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            // Sift the last key down from the root.
+            var i = 0
+            let n = heap.count
+            while true {
+                let l = 2 * i + 1
+                guard l < n else { break }
+                let r = l + 1
+                let child = r < n && heap[r].precedes(heap[l]) ? r : l
+                guard heap[child].precedes(last) else { break }
+                heap[i] = heap[child]
+                i = child
+            }
+            heap[i] = last
         }
-        return (top.time, top.payload)
+        let payload = slots[top.slot].take()!
+        freeSlots.append(top.slot)
+        return (Instant(nanoseconds: top.time), payload)
     }
 }

@@ -36,22 +36,6 @@ struct GossipSimPeer {
     var isRunning = false
 }
 
-/// An open simulated session between two peers: a reliable, ordered byte stream each way.
-struct GossipLink {
-    /// Distinguishes this session from earlier ones between the same peers (frames in flight on a
-    /// closed session are lost with it).
-    let epoch: Int
-    /// Arrival time of the last frame each way (lower index → higher index, and back), so frames
-    /// never overtake each other.
-    var lastArrival: [Instant] = [.zero, .zero]
-}
-
-/// An unordered pair of peer indices (lower first).
-struct LinkKey: Hashable {
-    let a: Int, b: Int
-    init(_ x: Int, _ y: Int) { a = min(x, y); b = max(x, y) }
-}
-
 /// A genuine message: who published it and when.
 struct GossipOrigin {
     let author: Int

@@ -4,7 +4,7 @@ import VeectorWire
 extension GossipSimulation {
     /// One bad frame from attacker `i` to one of its linked peers (chosen at random).
     func attack(_ i: Int) {
-        let targets = linksOf[i].sorted()
+        let targets = network.linksOf[i].sorted()
         guard !targets.isEmpty, let kind = peers[i].adversary else { return }
         let target = targets[Int(rng.next() % UInt64(targets.count))]
         let bytes: [UInt8]

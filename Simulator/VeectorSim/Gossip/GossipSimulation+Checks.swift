@@ -13,12 +13,13 @@ extension GossipSimulation {
     /// once (`frameIDs`) and the check — made at every send — looks its ID up.
     func checkOutgoing(_ bytes: [UInt8], from i: Int) -> GossipMessageID? {
         let id: GossipMessageID
-        if let known = frameIDs[bytes] {
+        let key = ByteKey(bytes)
+        if let known = frameIDs[key] {
             id = known
         } else {
             guard case let .message(envelope)? = try? GossipFrame(decoding: bytes) else { return nil }
             id = envelope.id
-            frameIDs[bytes] = id
+            frameIDs[key] = id
         }
         if peers[i].isHonest, origins[id] == nil {
             badReached.insert(i)
@@ -69,7 +70,7 @@ extension GossipSimulation {
             while parent[r] != r { parent[r] = parent[parent[r]]; r = parent[r] }
             return r
         }
-        for key in links.keys where peers[key.a].isHonest && peers[key.b].isHonest {
+        for key in network.links.keys where peers[key.a].isHonest && peers[key.b].isHonest {
             let ra = root(key.a), rb = root(key.b)
             if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
         }

@@ -38,7 +38,7 @@ extension GossipSimulation {
             latencyMilliseconds: Percentiles(latencies),
             copiesMean: copyCounts.isEmpty ? 0 : copyCounts.reduce(0, +) / Double(copyCounts.count),
             copies: Percentiles(copyCounts), convergenceSeconds: Percentiles(convergence), unconverged: unconverged,
-            frames: totalFrames, bytes: totalBytes, linksOpened: nextEpoch - 1,
+            frames: totalFrames, bytes: totalBytes, linksOpened: network.opened,
             adversaries: adversaries, violations: violations, timeline: samples)
     }
 }

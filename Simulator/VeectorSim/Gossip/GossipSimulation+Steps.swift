@@ -7,7 +7,7 @@ extension GossipSimulation {
         switch step {
         case let .join(selection, _, over):
             let waiting = peers.indices.filter { !peers[$0].isRunning && !peers[$0].crashed && !peers[$0].left }
-            let chosen = pick(selection.resolve(total: waiting.count), from: waiting).sorted()
+            let chosen = rng.pick(selection.resolve(total: waiting.count), from: waiting).sorted()
             for (n, i) in chosen.enumerated() {
                 let offset = chosen.count > 1 ? over.nanosecondCount * Int64(n) / Int64(chosen.count) : 0
                 queue.schedule(.start(peer: i), at: now.advanced(by: .nanoseconds(offset)))
@@ -22,17 +22,12 @@ extension GossipSimulation {
                 queue.schedule(.publish(peer: author, serial: serial), at: now.advanced(by: .nanoseconds(offset)))
             }
         case let .partition(fraction):
-            for i in peers.indices { group[i] = 0 }
-            for i in pick(Int((Double(peers.count) * fraction).rounded()), from: Array(peers.indices)) { group[i] = 1 }
-            partitioned = true
-            for key in links.keys.sorted(by: { ($0.a, $0.b) < ($1.a, $1.b) }) where group[key.a] != group[key.b] {
-                close(key.a, key.b)
-            }
+            for key in network.partition(fraction, choosingWith: &rng) { close(key.a, key.b) }
         case .heal:
-            partitioned = false
+            network.heal()
         case let .crash(selection):
             let running = peers.indices.filter { peers[$0].isRunning }
-            for i in pick(selection.resolve(total: running.count), from: running).sorted() {
+            for i in rng.pick(selection.resolve(total: running.count), from: running).sorted() {
                 stop(i)
                 peers[i].crashed = true
             }
@@ -40,13 +35,13 @@ extension GossipSimulation {
             for i in peers.indices where peers[i].crashed { start(i) }
         case let .leave(selection):
             let running = peers.indices.filter { peers[$0].isRunning }
-            for i in pick(selection.resolve(total: running.count), from: running).sorted() {
+            for i in rng.pick(selection.resolve(total: running.count), from: running).sorted() {
                 stop(i)
                 peers[i].left = true
             }
         case let .gossipAdversary(kind, selection, rate):
             let honest = peers.indices.filter { peers[$0].isHonest }
-            for i in pick(selection.resolve(total: honest.count), from: honest).sorted() {
+            for i in rng.pick(selection.resolve(total: honest.count), from: honest).sorted() {
                 peers[i].adversary = kind
                 peers[i].rate = max(1, rate)
                 if peers[i].isRunning {
@@ -55,7 +50,7 @@ extension GossipSimulation {
             }
         case .publish, .announce, .lookup, .adversary:
             break   // DHT steps: run by DHTSimulation
-        case .share, .fetch, .crashProviders, .transferAdversary:
+        case .share, .fetch, .crashProviders, .crashFetchers, .transferAdversary:
             break   // run by TransferSimulation
         }
     }
@@ -68,7 +63,7 @@ extension GossipSimulation {
         peers[i].incarnation += 1
         peers[i].startedAt = now
         peers[i].node = GossipNode(keys: peers[i].keys, configuration: configuration,
-                                   unixMillisAtZero: Self.unixMillisAtZero)
+                                   unixMillisAtZero: Self.unixMillisAtZero, wireChecks: wireChecks)
         peers[i].isRunning = true
         trace.add(now.nanoseconds); trace.add(0x57A7); trace.add(UInt64(i))
         feed(i, .command(.subscribe(Self.topic)))

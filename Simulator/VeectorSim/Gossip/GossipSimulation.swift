@@ -39,15 +39,10 @@ public final class GossipSimulation {
     var indexByKey: [GossipPeer: Int] = [:]
     var queue = EventQueue<Event>()
     var rng: SimRandom
-    var jitterRandom: SimRandom
     var trace = TraceHash()
     var now: Instant = .zero
-    var links: [LinkKey: GossipLink] = [:]
-    var linksOf: [Set<Int>] = []
-    var pendingOpens: Set<LinkKey> = []
-    var nextEpoch = 1
-    var group: [Int] = []
-    var partitioned = false
+    /// Links between the peers: who is linked, the partition, delays.
+    var network: SessionNetwork
     var violations: [String] = []
     var events = 0
     var serial = 0
@@ -65,15 +60,22 @@ public final class GossipSimulation {
     var samples: [GossipReport.Point] = []
     var honestDeliveries = 0
     /// Message IDs of the full-message frames honest peers sent, by frame bytes (see `checkOutgoing`).
-    var frameIDs: [[UInt8]: GossipMessageID] = [:]
+    var frameIDs: [ByteKey: GossipMessageID] = [:]
+    /// Frame decoding and signature checks every node's core is given (see `SharedWireChecks`).
+    let wireChecks: GossipWireChecks
 
     /// Prepares a run: peers are created (not yet started), steps and samples scheduled.
-    public init(scenario: Scenario, configuration: GossipConfiguration = GossipSimulation.defaultConfiguration) {
+    /// `sharingChecks` gives every node the same `SharedWireChecks` (each distinct frame decoded and
+    /// each distinct signature verified once per run); false gives each node the standard checks,
+    /// run on every frame — slower, and the same run to the bit.
+    public init(scenario: Scenario, configuration: GossipConfiguration = GossipSimulation.defaultConfiguration,
+                sharingChecks: Bool = true) {
         self.scenario = scenario
         self.configuration = configuration
+        wireChecks = sharingChecks ? SharedWireChecks().checks : .standard
         let root = SimRandom(seed: scenario.seed ^ 0x6055_1900)
         rng = root.derived(0xFFFF_FFFF)
-        jitterRandom = root.derived(0xFFFF_FFFE)
+        network = SessionNetwork(conditions: scenario.network, peers: scenario.peers, random: root.derived(0xFFFF_FFFE))
         var keyRandom = root.derived(0xFFFF_FFFD)
         for i in 0..<scenario.peers {
             var seed = [UInt8](repeating: 0, count: SigningKeyPair.seedBytes)
@@ -82,8 +84,6 @@ public final class GossipSimulation {
             peers.append(GossipSimPeer(index: i, keys: keys, identity: GossipPeer(keys), rng: root.derived(UInt64(i))))
             indexByKey[GossipPeer(keys)] = i
         }
-        linksOf = Array(repeating: [], count: scenario.peers)
-        group = Array(repeating: 0, count: scenario.peers)
         for (i, step) in scenario.timeline.enumerated() {
             queue.schedule(.step(i), at: Instant.zero.advanced(by: step.at))
         }
@@ -149,13 +149,15 @@ public final class GossipSimulation {
 
     /// Feeds one event to a peer's core and carries out its actions.
     func feed(_ i: Int, _ event: GossipEvent) {
-        // Moves the core out of the array (no second reference), so its tables stay uniquely
-        // referenced and are mutated in place instead of copied on every event.
-        guard var node = peers[i].node.take() else { return }
-        let before = node.stats.rejections.values.reduce(0, +)
-        let actions = node.handle(event, now: now, rng: &peers[i].rng)
-        if peers[i].isHonest { honestRejections += node.stats.rejections.values.reduce(0, +) - before }
-        peers[i].node = node
+        // The core is mutated in place where it lies (never copied: a copy of a core is two dozen
+        // retains, and its tables would no longer be uniquely referenced); its random stream is
+        // lent through a local, as two simultaneous accesses to `peers[i]` are not allowed.
+        guard peers[i].node != nil else { return }
+        let before = peers[i].node!.stats.rejectionCount
+        var rng = peers[i].rng
+        let actions = peers[i].node!.handle(event, now: now, rng: &rng)
+        peers[i].rng = rng
+        if peers[i].isHonest { honestRejections += peers[i].node!.stats.rejectionCount - before }
         for action in actions {
             switch action {
             case let .send(peer, bytes):
@@ -166,7 +168,7 @@ public final class GossipSimulation {
             case let .deliver(envelope):
                 delivered(envelope, at: i)
             case let .published(envelope):
-                origins[envelope.id] = GossipOrigin(author: i, time: now, duringPartition: partitioned)
+                origins[envelope.id] = GossipOrigin(author: i, time: now, duringPartition: network.partitioned)
                 trace.add(envelope.id.digest)
             case let .disconnect(peer, _):
                 if let j = indexByKey[peer] { close(i, j) }
@@ -187,17 +189,11 @@ public final class GossipSimulation {
     /// Up to `count` distinct running peers other than `i`, chosen with the run's random stream.
     func randomRunning(_ count: Int, excluding i: Int) -> [GossipPeer] {
         let pool = peers.indices.filter { $0 != i && peers[$0].isRunning }
-        return pick(count, from: pool).map { peers[$0].identity }
+        return rng.pick(count, from: pool).map { peers[$0].identity }
     }
+}
 
-    /// `count` distinct elements of `candidates`, chosen with the run's random stream.
-    func pick(_ count: Int, from candidates: [Int]) -> [Int] {
-        var pool = candidates
-        let n = min(count, pool.count)
-        for k in 0..<n {
-            let j = k + Int(rng.next() % UInt64(pool.count - k))
-            pool.swapAt(k, j)
-        }
-        return Array(pool.prefix(n))
-    }
+extension GossipStats {
+    /// Frames rejected for any reason.
+    var rejectionCount: Int { rejections.values.reduce(0, +) }
 }

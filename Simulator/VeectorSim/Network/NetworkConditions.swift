@@ -26,3 +26,16 @@ public struct NetworkConditions: Sendable, Equatable {
         self.uplinkBytesPerSecond = uplinkBytesPerSecond
     }
 }
+
+extension NetworkConditions {
+    /// The base one-way delay between peers `a` and `b`: the same both ways and for the whole run,
+    /// uniform over the pairs within `minimumLatency ..< maximumLatency` (an FNV-1a hash of the pair).
+    func baseDelay(_ a: Int, _ b: Int) -> Duration {
+        var h = TraceHash()
+        h.add(UInt64(min(a, b)))
+        h.add(UInt64(max(a, b)))
+        let lo = minimumLatency.nanosecondCount, hi = maximumLatency.nanosecondCount
+        guard hi > lo else { return .nanoseconds(lo) }
+        return .nanoseconds(lo + Int64(h.value % UInt64(hi - lo)))
+    }
+}

@@ -102,14 +102,7 @@ public struct VirtualNetwork {
     }
 
     /// The base delay of a link, the same in both directions and for the whole run.
-    private func linkDelay(_ a: Int, _ b: Int) -> Duration {
-        var h = TraceHash()
-        h.add(UInt64(min(a, b)))
-        h.add(UInt64(max(a, b)))
-        let lo = conditions.minimumLatency.nanosecondCount, hi = conditions.maximumLatency.nanosecondCount
-        guard hi > lo else { return .nanoseconds(lo) }
-        return .nanoseconds(lo + Int64(h.value % UInt64(hi - lo)))
-    }
+    private func linkDelay(_ a: Int, _ b: Int) -> Duration { conditions.baseDelay(a, b) }
 
     private mutating func jitter() -> Duration {
         let mean = Double(conditions.jitter.nanosecondCount)

@@ -126,6 +126,10 @@ public enum ScenarioStep: Sendable, Equatable {
     /// Peers that are serving chunks right now crash (keeping their stored chunks), mid-transfer
     /// (run by `TransferSimulation`).
     case crashProviders(PeerSelection)
+    /// Peers that are fetching right now and hold some but not all of the content crash (keeping
+    /// their stored chunks); at `restart` they resume and fetch only the chunks they lack (run by
+    /// `TransferSimulation`).
+    case crashFetchers(PeerSelection)
     /// Some peers turn into transfer attackers: they announce every shared content and serve
     /// garbage chunks (run by `TransferSimulation`).
     case transferAdversary(PeerSelection)
@@ -156,7 +160,7 @@ extension Scenario {
     public var hasTransfer: Bool {
         timeline.contains {
             switch $0.step {
-            case .share, .fetch, .crashProviders, .transferAdversary: true
+            case .share, .fetch, .crashProviders, .crashFetchers, .transferAdversary: true
             default: false
             }
         }

@@ -20,6 +20,7 @@
 /// at 1m share 0 4MiB as block
 /// at 2m fetch 50% block over 60s
 /// at 150s crash-providers 2
+/// at 100s crash-fetchers 10%
 /// at 0s adversary transfer-garbage 5
 /// expect lookups 99%
 /// ```
@@ -74,7 +75,7 @@ public enum ScenarioParser {
 
     private static func step(_ w: inout Words) throws(ScenarioError) -> ScenarioStep {
         let line = w.line
-        switch try w.next("an action (join, publish, announce, lookup, gossip, share, fetch, partition, heal, crash, crash-providers, restart, leave, adversary)") {
+        switch try w.next("an action (join, publish, announce, lookup, gossip, share, fetch, partition, heal, crash, crash-providers, crash-fetchers, restart, leave, adversary)") {
         case "join":
             let who = try selection(w.next("all, a percentage or a count"), line)
             var via = 0, over = Duration.zero
@@ -111,6 +112,7 @@ public enum ScenarioParser {
             if w.peek == "over" { w.skip(); over = try duration(w.next("a duration"), line) }
             return .fetch(who, name: name, over: over)
         case "crash-providers": return .crashProviders(try selection(w.next("all, a percentage or a count"), line))
+        case "crash-fetchers": return .crashFetchers(try selection(w.next("all, a percentage or a count"), line))
         case "adversary":
             let kindWord = try w.next("an adversary kind")
             if kindWord == "transfer-garbage" { return .transferAdversary(try selection(w.next("a percentage or a count"), line)) }

@@ -32,6 +32,20 @@ public struct TransferReport: Codable, Sendable {
     /// Providers crashed by `crash-providers` while serving.
     public var providerCrashes: Int
 
+    /// Fetches resumed after a crash, and whether they fetched only what they lacked.
+    public struct Resumes: Codable, Sendable {
+        /// Fetchers crashed mid-transfer by `crash-fetchers`.
+        public var fetcherCrashes: Int
+        /// Chunks resumed fetches already held when they resumed (not fetched again).
+        public var chunksKept: Int
+        /// Chunks resumed fetches stored after resuming (the ones they lacked).
+        public var chunksFetched: Int
+        /// Chunks resumed fetches asked for although they held them: must be zero.
+        public var chunksRequestedAgain: Int
+    }
+    /// Resume figures.
+    public var resumes: Resumes
+
     /// Attackers and how far they got.
     public struct Adversaries: Codable, Sendable {
         /// `transfer-garbage` peers.
@@ -60,6 +74,10 @@ public struct TransferReport: Codable, Sendable {
         lines.append("  transfer MiB/peer   down p50 \(mib(downloadedBytesPerPeer.p50)) max \(mib(downloadedBytesPerPeer.max)); "
                      + "up p50 \(mib(uploadedBytesPerPeer.p50)) max \(mib(uploadedBytesPerPeer.max)); publishers sent \(pct(publisherShare)); overhead \(format2(downloadOverhead))x")
         lines.append("  transfer events     \(timeouts) timeouts, \(busyReplies) busy, \(duplicateChunks) duplicate chunks, \(providerCrashes) providers crashed mid-transfer")
+        if resumes.chunksKept > 0 || resumes.fetcherCrashes > 0 {
+            lines.append("  transfer resumes    \(resumes.fetcherCrashes) fetchers crashed mid-transfer; resumed fetches kept \(resumes.chunksKept) chunks, "
+                         + "fetched \(resumes.chunksFetched), asked again for \(resumes.chunksRequestedAgain) held chunks")
+        }
         if adversaries.count > 0 {
             lines.append("  transfer adversaries \(adversaries.count) garbage servers; \(adversaries.badChunksRejected) bad chunks rejected; "
                          + "\(adversaries.banned) banned; corrupt chunks stored by honest peers: \(adversaries.honestPeersAcceptedCorrupt)")

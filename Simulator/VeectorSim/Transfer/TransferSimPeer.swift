@@ -17,6 +17,9 @@ struct TransferSimPeer {
     var fetches: [CID: TransferCore] = [:]
     /// Content it was asked to fetch and has not finished: when it was asked.
     var wanted: [CID: Instant] = [:]
+    /// For a fetch resumed after a crash: the chunk indices its store held when it resumed (it must
+    /// never ask for or store one of them again).
+    var heldAtResume: [CID: Set<Int>] = [:]
     /// The cores' injected randomness.
     var rng: SimRandom
     /// A `transfer-garbage` attacker.

@@ -12,7 +12,12 @@ extension TransferSimulation {
         guard peers[i].isRunning, peers[i].fetches[cid] == nil else { return }
         let store = peers[i].store
         let held = store.heldChunkCIDs(cid)
-        if !held.isEmpty { resumed += 1 }
+        if !held.isEmpty {
+            resumed += 1
+            let indices = Set((store.chunks[cid] ?? [:]).keys)
+            peers[i].heldAtResume[cid] = indices
+            resumedChunksKept += indices.count
+        }
         let request = TransferRequest(content: cid, manifest: store.manifests[cid], heldChunks: held)
         peers[i].fetches[cid] = TransferCore(request: request, configuration: fetchConfiguration)
         trace.add(now.nanoseconds); trace.add(0xFE7C); trace.add(UInt64(i))
@@ -31,6 +36,7 @@ extension TransferSimulation {
             case let .connect(peer):
                 if let j = indexByKey[peer] { open(i, j) }
             case let .send(peer, bytes):
+                if let held = peers[i].heldAtResume[cid] { checkResumedRequest(bytes, held: held, of: cid, at: i) }
                 if let j = indexByKey[peer] { transmit(bytes, from: i, to: j) }
             case let .disconnect(peer, reason):
                 guard reason.isMisbehaviour, let j = indexByKey[peer] else { continue }
@@ -57,7 +63,18 @@ extension TransferSimulation {
                 totals.add(core.stats)
                 peers[i].fetches[cid] = nil
                 peers[i].wanted[cid] = nil
+                peers[i].heldAtResume[cid] = nil
             }
+        }
+    }
+
+    /// Invariant of a resumed fetch: it asks only for chunks its store lacked when it resumed. Reads
+    /// the request off the wire bytes (the real decoder), so what is checked is what was sent.
+    func checkResumedRequest(_ bytes: [UInt8], held: Set<Int>, of cid: CID, at i: Int) {
+        guard case let .want(_, indices)? = try? TransferMessage(decoding: bytes) else { return }
+        for index in indices where held.contains(index) {
+            resumedChunksRequestedAgain += 1
+            violate("peer \(i) resumed its fetch of \(cid) and asked again for chunk \(index), which it held")
         }
     }
 
@@ -69,6 +86,10 @@ extension TransferSimulation {
             corruptStored.insert(i)
             violate("honest peer \(i) stored chunk \(index) of \(cid) that is not the genuine chunk")
             return
+        }
+        if let held = peers[i].heldAtResume[cid] {
+            if held.contains(index) { violate("peer \(i) resumed its fetch of \(cid) and stored chunk \(index) again") }
+            resumedChunksFetched += 1
         }
         let store = peers[i].store
         store.manifests[cid] = m
@@ -86,6 +107,7 @@ extension TransferSimulation {
         totals.add(core.stats)
         peers[i].fetches[cid] = nil
         peers[i].wanted[cid] = nil
+        peers[i].heldAtResume[cid] = nil
         holders[cid, default: []].append(i)
     }
 
@@ -116,7 +138,7 @@ extension TransferSimulation {
     /// What the DHT's `get_peers` would answer: up to `providersPerQuery` announced holders.
     func trackerQuery(_ cid: CID, for i: Int) -> [TransferPeer] {
         let pool = (holders[cid] ?? []).filter { $0 != i && !peers[i].refused.contains($0) }
-        return pick(Self.providersPerQuery, from: pool).map { peers[$0].key }
+        return rng.pick(Self.providersPerQuery, from: pool).map { peers[$0].key }
     }
 
     /// Feeds one event to peer `i`'s provider and carries out its actions.

@@ -37,6 +37,9 @@ extension TransferSimulation {
             publisherShare: honestUp == 0 ? 0 : Double(publisherUp) / Double(honestUp),
             downloadOverhead: completedBytes == 0 ? 0 : Double(honestDown) / Double(completedBytes),
             timeouts: totals.timeouts, busyReplies: totals.busyReplies, duplicateChunks: totals.duplicateChunks,
-            providerCrashes: providerCrashes, adversaries: adversaries, violations: violations)
+            providerCrashes: providerCrashes,
+            resumes: TransferReport.Resumes(fetcherCrashes: fetcherCrashes, chunksKept: resumedChunksKept,
+                                            chunksFetched: resumedChunksFetched, chunksRequestedAgain: resumedChunksRequestedAgain),
+            adversaries: adversaries, violations: violations)
     }
 }

@@ -8,7 +8,7 @@ extension TransferSimulation {
         switch step {
         case let .join(selection, _, over):
             let waiting = peers.indices.filter { !peers[$0].isRunning && !peers[$0].crashed && !peers[$0].left }
-            let chosen = pick(selection.resolve(total: waiting.count), from: waiting).sorted()
+            let chosen = rng.pick(selection.resolve(total: waiting.count), from: waiting).sorted()
             for (n, i) in chosen.enumerated() {
                 let offset = chosen.count > 1 ? over.nanosecondCount * Int64(n) / Int64(chosen.count) : 0
                 queue.schedule(.start(peer: i), at: now.advanced(by: .nanoseconds(offset)))
@@ -27,39 +27,45 @@ extension TransferSimulation {
                 let lacking = peers.indices.filter {
                     peers[$0].isRunning && peers[$0].isHonest && !peers[$0].store.complete.contains(cid) && peers[$0].wanted[cid] == nil
                 }
-                chosen = pick(selection.resolve(total: lacking.count), from: lacking).sorted()
+                chosen = rng.pick(selection.resolve(total: lacking.count), from: lacking).sorted()
             }
             for (n, i) in chosen.enumerated() {
                 let offset = chosen.count > 1 ? over.nanosecondCount * Int64(n) / Int64(chosen.count) : 0
                 queue.schedule(.fetchStart(peer: i, cid), at: now.advanced(by: .nanoseconds(offset)))
             }
         case let .partition(fraction):
-            for i in peers.indices { group[i] = 0 }
-            for i in pick(Int((Double(peers.count) * fraction).rounded()), from: Array(peers.indices)) { group[i] = 1 }
-            partitioned = true
-            for key in links.keys.sorted(by: { ($0.a, $0.b) < ($1.a, $1.b) }) where group[key.a] != group[key.b] {
-                close(key.a, key.b)
-            }
+            for key in network.partition(fraction, choosingWith: &rng) { close(key.a, key.b) }
         case .heal:
-            partitioned = false
+            network.heal()
         case let .crash(selection):
             let running = peers.indices.filter { peers[$0].isRunning }
-            for i in pick(selection.resolve(total: running.count), from: running).sorted() { stop(i, crashed: true) }
+            for i in rng.pick(selection.resolve(total: running.count), from: running).sorted() { stop(i, crashed: true) }
         case let .crashProviders(selection):
             let serving = peers.indices.filter { peers[$0].isRunning && peers[$0].isHonest && (peers[$0].provider?.activePeerCount ?? 0) > 0 }
-            for i in pick(selection.resolve(total: serving.count), from: serving).sorted() {
+            for i in rng.pick(selection.resolve(total: serving.count), from: serving).sorted() {
                 providerCrashes += 1
+                stop(i, crashed: true)
+            }
+        case let .crashFetchers(selection):
+            let midway = peers.indices.filter { i in
+                peers[i].isRunning && peers[i].isHonest && peers[i].fetches.keys.contains { cid in
+                    let held = peers[i].store.chunks[cid]?.count ?? 0
+                    return held > 0 && held < (contents[cid]?.chunks.count ?? 0)
+                }
+            }
+            for i in rng.pick(selection.resolve(total: midway.count), from: midway).sorted() {
+                fetcherCrashes += 1
                 stop(i, crashed: true)
             }
         case .restart:
             for i in peers.indices where peers[i].crashed { start(i) }
         case let .leave(selection):
             let running = peers.indices.filter { peers[$0].isRunning }
-            for i in pick(selection.resolve(total: running.count), from: running).sorted() { stop(i, crashed: false) }
+            for i in rng.pick(selection.resolve(total: running.count), from: running).sorted() { stop(i, crashed: false) }
         case let .transferAdversary(selection):
             let publishers = Set(contents.values.map(\.publisher))
             let honest = peers.indices.filter { peers[$0].isHonest && !publishers.contains($0) }
-            for i in pick(selection.resolve(total: honest.count), from: honest).sorted() {
+            for i in rng.pick(selection.resolve(total: honest.count), from: honest).sorted() {
                 peers[i].adversary = true
                 peers[i].store.garbage = rng.derived(UInt64(i) &+ 0xBAD)
                 for cid in contents.keys.sorted() {
@@ -108,7 +114,7 @@ extension TransferSimulation {
     /// Stops peer `i` (crash or leave): its sessions close, its cores are gone, its store stays.
     func stop(_ i: Int, crashed: Bool) {
         guard peers[i].isRunning else { return }
-        for j in linksOf[i].sorted() { close(i, j) }
+        for j in network.linksOf[i].sorted() { close(i, j) }
         for cid in peers[i].fetches.keys.sorted() { totals.add(peers[i].fetches[cid]!.stats) }
         peers[i].fetches = [:]
         peers[i].provider = nil

@@ -41,16 +41,11 @@ public final class TransferSimulation {
     var indexByKey: [TransferPeer: Int] = [:]
     var queue = EventQueue<Event>()
     var rng: SimRandom
-    var jitterRandom: SimRandom
     var contentRandom: SimRandom
     var trace = TraceHash()
     var now: Instant = .zero
-    var links: [LinkKey: GossipLink] = [:]
-    var linksOf: [Set<Int>] = []
-    var pendingOpens: Set<LinkKey> = []
-    var nextEpoch = 1
-    var group: [Int] = []
-    var partitioned = false
+    /// Sessions between the peers: who is connected, the partition, delays and loss.
+    var network: SessionNetwork
     var events = 0
 
     // Content and the tracker.
@@ -67,6 +62,9 @@ public final class TransferSimulation {
     var totals = TransferStats()
     var resumed = 0
     var providerCrashes = 0
+    var fetcherCrashes = 0
+    /// Chunks resumed fetches already held, fetched after resuming, and asked for again (must be 0).
+    var resumedChunksKept = 0, resumedChunksFetched = 0, resumedChunksRequestedAgain = 0
     var bannedAdversaries: Set<Int> = []
     var corruptStored: Set<Int> = []
     var violations: [String] = []
@@ -79,7 +77,7 @@ public final class TransferSimulation {
         self.provideConfiguration = provideConfiguration
         let root = SimRandom(seed: scenario.seed ^ 0x7AA5_F3E2)
         rng = root.derived(0xFFFF_FFFF)
-        jitterRandom = root.derived(0xFFFF_FFFE)
+        network = SessionNetwork(conditions: scenario.network, peers: scenario.peers, random: root.derived(0xFFFF_FFFE))
         contentRandom = root.derived(0xFFFF_FFFC)
         var keyRandom = root.derived(0xFFFF_FFFD)
         let factors = [0.25, 0.5, 1, 1, 2, 4]
@@ -91,8 +89,6 @@ public final class TransferSimulation {
             peers.append(TransferSimPeer(index: i, key: peer, store: SimContentStore(), rng: root.derived(UInt64(i)), uplink: uplink))
             indexByKey[peer] = i
         }
-        linksOf = Array(repeating: [], count: scenario.peers)
-        group = Array(repeating: 0, count: scenario.peers)
         for (i, step) in scenario.timeline.enumerated() {
             queue.schedule(.step(i), at: Instant.zero.advanced(by: step.at))
         }
@@ -150,20 +146,9 @@ public final class TransferSimulation {
             trace.add(bytes.prefix(64))
             arrive(bytes, to: to, from: from, epoch: epoch)
         case let .sent(by, to, epoch):
-            guard links[LinkKey(by, to)]?.epoch == epoch else { return }
+            guard network.epoch(by, to) == epoch else { return }
             feedProvider(by, .sendCompleted(to: peers[to].key))
         }
-    }
-
-    /// `count` distinct elements of `candidates`, chosen with the run's random stream.
-    func pick(_ count: Int, from candidates: [Int]) -> [Int] {
-        var pool = candidates
-        let n = min(count, pool.count)
-        for k in 0..<n {
-            let j = k + Int(rng.next() % UInt64(pool.count - k))
-            pool.swapAt(k, j)
-        }
-        return Array(pool.prefix(n))
     }
 
     /// Records a violated invariant with the time and the seed that reproduces it.

@@ -101,7 +101,7 @@ public struct GossipEnvelope: Hashable, Sendable {
 
     /// True if `signature` is the author's Ed25519 signature of the body.
     public var hasValidSignature: Bool {
-        Signature.verify(signature, message: GossipLimits.signingContext + body, publicKey: author.publicKey)
+        hasValidSignature(checkedBy: .standard)
     }
 
     /// True for a pointer, or for an inline payload whose SHA-256 CID is `payloadCID`.

@@ -47,7 +47,9 @@ extension GossipNode {
     /// due candidates up to `targetPeers` (dials in flight count), and ask for peers for the rest.
     mutating func maintainDegree(now: Instant, rng: inout some RandomNumberGenerator, into out: inout [GossipAction]) {
         var inFlight = 0
-        for peer in dials.keys.sorted() {
+        // Each loop visits, in key order, only the entries it acts on (sorting the whole table every
+        // heartbeat was most of a heartbeat's cost); acting on one entry never changes another.
+        for peer in dials.compactMap({ $0.value.dialedAt == nil ? nil : $0.key }).sorted() {
             guard let sent = dials[peer]!.dialedAt else { continue }
             if peers[peer] != nil {
                 dials[peer]!.dialedAt = nil
@@ -58,7 +60,7 @@ extension GossipNode {
             }
         }
         // Lost links first: they are what joins this node's part of the mesh to the rest.
-        for peer in dials.keys.sorted() {
+        for peer in dials.compactMap({ $0.value.reconnectUntil == nil ? nil : $0.key }).sorted() {
             guard let until = dials[peer]!.reconnectUntil else { continue }
             if until <= now || isGraylisted(peer, now: now) { dials[peer]!.reconnectUntil = nil; continue }
             guard peers[peer] == nil, dials[peer]!.isDue(now), peers.count + inFlight < configuration.maxPeers else { continue }

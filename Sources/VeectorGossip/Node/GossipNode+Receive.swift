@@ -18,8 +18,7 @@ extension GossipNode {
             penalize(peer, .flooding, by: configuration.floodPenalty, now: now, into: &out)
             return
         }
-        let frame: GossipFrame
-        do { frame = try GossipFrame(decoding: bytes, limit: configuration.maxFrameBytes) } catch {
+        guard let frame = wireChecks.readFrame(bytes, configuration.maxFrameBytes) else {
             penalize(peer, .malformed, by: configuration.invalidPenalty, now: now, into: &out)
             return
         }
@@ -87,7 +86,7 @@ extension GossipNode {
         let skew = UInt64(max(0, configuration.maxClockSkew.nanosecondCount / 1_000_000))
         if envelope.timestamp > wall &+ skew || (wall > maxAge && envelope.timestamp < wall - maxAge) { return .stale }
         if !envelope.payloadMatchesCID { return .payloadMismatch }
-        if !envelope.hasValidSignature { return .badSignature }
+        if !envelope.hasValidSignature(checkedBy: wireChecks) { return .badSignature }
         return nil
     }
 

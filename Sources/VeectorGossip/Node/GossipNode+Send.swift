@@ -95,7 +95,15 @@ extension GossipNode {
     /// Sends every batched announcement.
     mutating func flushAnnouncements(into out: inout [GossipAction]) {
         lazyFlushArmed = false
-        for peer in peers.keys.sorted() {
+        // Only peers with announcements waiting, in key order (sending to one never adds to another's);
+        // found by index, so no peer's state is copied.
+        var waiting: [GossipPeer] = []
+        var index = peers.startIndex
+        while index != peers.endIndex {
+            if !peers.values[index].pendingIHave.isEmpty { waiting.append(peers.keys[index]) }
+            peers.formIndex(after: &index)
+        }
+        for peer in waiting.sorted() {
             guard let pending = peers[peer]?.pendingIHave, !pending.isEmpty else { continue }
             peers[peer]?.pendingIHave = [:]
             peers[peer]?.pendingCount = 0

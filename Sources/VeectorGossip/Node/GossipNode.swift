@@ -21,6 +21,8 @@ public struct GossipNode: ProtocolCore, Sendable {
     /// Unix time in milliseconds at the driver's `Instant.zero` (envelope timestamps are Unix time).
     public let unixMillisAtZero: UInt64
     let validator: GossipValidator
+    /// Frame decoding and signature checking (`GossipWireChecks.standard` unless a simulator shares them).
+    let wireChecks: GossipWireChecks
 
     var counters = GossipStats()
     var peers: [GossipPeer: PeerState] = [:]
@@ -50,14 +52,17 @@ public struct GossipNode: ProtocolCore, Sendable {
 
     /// A node signing as `keys`. `unixMillisAtZero` maps the driver's instants to Unix time (the
     /// NIO driver reads the wall clock once at start; the simulator picks a fixed value);
-    /// `validator` is the application's hook, asked about every new message before delivery.
+    /// `validator` is the application's hook, asked about every new message before delivery;
+    /// `wireChecks` decodes frames and verifies signatures (leave it `standard` outside simulators).
     public init(keys: SigningKeyPair, configuration: GossipConfiguration = GossipConfiguration(),
-                unixMillisAtZero: UInt64, validator: @escaping GossipValidator = { _, _ in .accept }) {
+                unixMillisAtZero: UInt64, validator: @escaping GossipValidator = { _, _ in .accept },
+                wireChecks: GossipWireChecks = .standard) {
         self.keys = keys
         identity = GossipPeer(keys)
         self.configuration = configuration
         self.unixMillisAtZero = unixMillisAtZero
         self.validator = validator
+        self.wireChecks = wireChecks
         seen = SeenCache(capacity: configuration.seenCapacity, duration: configuration.seenDuration)
         store = MessageStore(capacity: configuration.storeCapacity, byteLimit: configuration.storeBytes,
                              duration: configuration.historyDuration)
