@@ -79,6 +79,8 @@ struct TransferSessionTests {
         #expect(status.chunksFrom.values.reduce(0, +) >= 13)
         #expect(try BlobStore(database: c.db).get(cid, verify: true) == bytes)
         #expect(try BlobStore(database: c.db).map(cid).bytes.count == bytes.count)
+        // The announcement is spawned once the fetch has ended: wait for it (a loaded machine may lag).
+        for _ in 0..<250 where c.announced.withLockedValue({ $0 }).isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         #expect(c.announced.withLockedValue { $0 } == [cid])
         // Fetching content already held answers at once.
         #expect(try await c.driver.fetch(cid).get().state == .done)
@@ -91,8 +93,13 @@ struct TransferSessionTests {
         let honest = try await Node(), liar = try await Node(corrupt: true)
         let cid = try BlobStore(database: honest.db).put(bytes, layout: .aligned)
         try BlobStore(database: liar.db).put(bytes, layout: .aligned)
-        let addresses = [liar.address, honest.address]
-        let c = try await Node(providers: { addresses })
+        // The first lookup finds only the liar (so it must serve, and be caught, whatever the timing);
+        // the next one, asked when no usable provider is left, finds the honest one.
+        let lookups = NIOLockedValueBox(0)
+        let liarAddress = liar.address, honestAddress = honest.address
+        let c = try await Node(providers: {
+            lookups.withLockedValue { n in defer { n += 1 }; return n == 0 ? [liarAddress] : [liarAddress, honestAddress] }
+        })
         let status = try await c.driver.fetch(cid).get()
         #expect(status.state == .done, "\(status.error ?? "")")
         #expect(status.corruptChunks >= 1)
