@@ -28,7 +28,10 @@ struct TransferSessionTests {
         let task: Task<Void, Never>
         let announced = NIOLockedValueBox<[CID]>([])
 
-        init(corrupt: Bool = false, providers: @escaping @Sendable () -> [SocketAddress] = { [] }) async throws {
+        /// `patience`: how long a fetch waits for a usable provider. Generous by default: when other suites
+        /// block the cooperative threads, the dialling tasks can be late by tens of seconds.
+        init(corrupt: Bool = false, patience: Duration = .seconds(90),
+             providers: @escaping @Sendable () -> [SocketAddress] = { [] }) async throws {
             db = try Database.open(path: dir.file("db"))
             let group = MultiThreadedEventLoopGroup.singleton
             let logger = Logger(label: "transfer-test")
@@ -38,7 +41,7 @@ struct TransferSessionTests {
             links = PeerLinks(endpoint: endpoint, logger: logger)
             let announced = self.announced
             var configuration = TransferConfiguration()
-            configuration.providerPatience = .seconds(5)
+            configuration.providerPatience = patience
             driver = TransferDriver(
                 links: links, source: NodeContentSource(database: db, corruptChunks: corrupt), store: FetchStore(database: db),
                 discovery: .init(findProviders: { _ in providers() }, announce: { c in announced.withLockedValue { $0.append(c) } }),
@@ -133,7 +136,7 @@ struct TransferSessionTests {
 
     @Test("with no provider the fetch fails with a reason instead of hanging")
     func noProvider() async throws {
-        let c = try await Node()
+        let c = try await Node(patience: .seconds(5))
         let status = try await c.driver.fetch(CID.sha256(of: Array("nobody has this".utf8))).get()
         #expect(status.state == .failed)
         #expect(status.error?.contains("no provider") == true, "\(status.error ?? "")")
