@@ -1,3 +1,4 @@
+import ContentID
 import Foundation
 import Testing
 import VeectorCrypto
@@ -78,9 +79,38 @@ struct ShareDeliveryTests {
         #expect(ShareDelivery.listenKeys(in: bob.home.database) == [bob.session.publicKey])
     }
 
-    @Test func aShareTooLargeToTravelInlineSaysToUseAFile() throws {
+    @Test func aShareTooLargeToTravelInlineGoesByAReferenceThatRelaysCheck() throws {
         let big = ShareFile.share(record: [UInt8](repeating: 1, count: 100), package: [UInt8](repeating: 2, count: 40_000))
-        #expect(throws: ShareError.self) { _ = try ShareDelivery.payload(big) }
-        do { _ = try ShareDelivery.payload(big) } catch { #expect(error.description.contains("--out FILE")) }
+        #expect(ShareDelivery.inlinePayload(big) == nil)
+        let alice = try Peer("alice"), bob = try Peer("bob")
+        let (file, record, package) = try share(alice, to: bob)
+        #expect(ShareDelivery.inlinePayload(try ShareFile(decoding: file, path: "test")) != nil)
+
+        let reference = ShareReference(record: record).encoded()
+        #expect(reference.count < 2_100, "a reference is the record alone: \(reference.count) bytes")
+        #expect(ShareDelivery.verdict(try envelope(reference)) == .accept)
+        guard case let .success(recipient) = ShareDelivery.recipient(of: reference, message: "test") else { Issue.record("not accepted"); return }
+        #expect(recipient == bob.session.publicKey)
+        var forged = reference
+        forged[forged.count - 5] ^= 1   // inside the record's signature
+        guard case .reject = ShareDelivery.verdict(try envelope(forged)) else { Issue.record("a forged reference was accepted"); return }
+        guard case .reject = ShareDelivery.verdict(try envelope(Array("VSHR".utf8) + [9] + record)) else {
+            Issue.record("a reference of an unknown format was accepted"); return
+        }
+
+        // The fetched package must be the one the record names; then it is a share file like any other.
+        let parsed = try ShareReference(decoding: reference, what: "test")
+        #expect(try parsed.package().cid == CID.sha256(of: package))
+        var wrong = package
+        wrong[0] ^= 1
+        #expect(throws: ShareError.self) { _ = try parsed.shareFile(package: wrong) }
+        #expect(try parsed.shareFile(package: package).encoded() == file)
+
+        // Kept while the package is fetched, per recipient, and forgotten after.
+        try ShareDelivery.storeReference(reference, for: recipient, in: bob.home.database)
+        #expect(ShareDelivery.references(for: recipient, in: bob.home.database).map(\.bytes) == [reference])
+        #expect(ShareDelivery.references(for: alice.session.publicKey, in: bob.home.database).isEmpty)
+        try ShareDelivery.removeReference(reference, for: recipient, in: bob.home.database)
+        #expect(ShareDelivery.references(for: nil, in: bob.home.database).isEmpty)
     }
 }

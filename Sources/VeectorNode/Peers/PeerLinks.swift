@@ -46,6 +46,8 @@ public final class PeerLinks: Sendable {
         var refused: [PeerKey: NIODeadline] = [:]
         var drivers: [PeerChannel: any PeerChannelDriver] = [:]
         var dialing: [PeerKey: [CheckedContinuation<Result<Void, PeerLinkError>, Never>]] = [:]
+        /// Dials in progress by address, with the callers waiting on each (one dial per address at a time).
+        var dialingAddresses: [SocketAddress: [CheckedContinuation<Result<PeerKey, PeerLinkError>, Never>]] = [:]
         var resolver: (@Sendable (PeerKey) async -> [SocketAddress])?
         var nextID: UInt64 = 0
         var stopped = false
@@ -102,6 +104,9 @@ public final class PeerLinks: Sendable {
             let waiting = s.dialing.values.flatMap { $0 }
             s.dialing = [:]
             for w in waiting { w.resume(returning: .failure(.stopped)) }
+            let waitingAddresses = s.dialingAddresses.values.flatMap { $0 }
+            s.dialingAddresses = [:]
+            for w in waitingAddresses { w.resume(returning: .failure(.stopped)) }
             return s.sessions.values.map(\.session)
         }
         for session in open { await session.close(reason: "the node is shutting down") }
@@ -161,6 +166,13 @@ public final class PeerLinks: Sendable {
             list.removeAll { $0 == address }
             list.insert(address, at: 0)
             s.addresses[key] = Array(list.prefix(4))
+        }
+    }
+
+    /// The key of the open session whose peer was dialled (or learned) at `address`, if any.
+    public func connectedKey(at address: SocketAddress) -> PeerKey? {
+        state.withLockedValue { s in
+            s.addresses.first { s.sessions[$0.key] != nil && $0.value.contains(address) }?.key
         }
     }
 

@@ -90,11 +90,6 @@ public enum NodeRuntime {
             gossip.misbehave(kind, keys: keyPair)
         }
         handler.routes["gossip"] = GossipControl(driver: gossip)
-        // Documents shared over gossip: the users' inbox topics, and the sharing commands while we hold the home.
-        let documentSharing = ShareNetwork(home: home, gossip: gossip, logger: logger)
-        await documentSharing.start()
-        handler.routes["share"] = ShareControl(network: documentSharing)
-        handler.routes["docs"] = ShareControl(network: documentSharing)
         // MARK: Content by ID (issue 4): the transfer channel, sharing, and `ask` answered by the daemon.
         let sessionPort = runner.driver.localAddress.port
         let discovery = TransferDriver.Discovery(
@@ -121,6 +116,11 @@ public enum NodeRuntime {
         links.spawn { await sharing.start() }
         if transferOptions.corruptChunks { logger.warning("this node serves corrupted chunks on purpose: for test networks only") }
         handler.routes["transfer"] = TransferControl(driver: transfer, sharing: sharing)
+        // Documents shared over gossip (large packages by content transfer): the users' inbox topics, and the sharing commands while we hold the home.
+        let documentSharing = ShareNetwork(home: home, gossip: gossip, transfer: transfer, logger: logger)
+        await documentSharing.start()
+        handler.routes["share"] = ShareControl(network: documentSharing)
+        handler.routes["docs"] = ShareControl(network: documentSharing)
         handler.routes["ask"] = AskControl(sharing: sharing)
         // End of the content-by-ID block.
         var services: [any Service] = [

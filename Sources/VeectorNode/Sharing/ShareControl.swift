@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import VeectorDB
 import VeectorNet
 
@@ -26,6 +27,8 @@ struct ShareControl: ControlHandler {
     struct Inbox: Codable, Sendable {
         var items: [ReceivedShare]
         var pending: SharingSession.PendingImport
+        /// Shares sent by reference whose package is still being fetched: why, one line each.
+        var fetching: [String]
     }
 
     /// What `docs.get` answers: the plaintext (base64) unless it went to `output`.
@@ -34,6 +37,9 @@ struct ShareControl: ControlHandler {
         var base64: String?
         var output: String?
     }
+
+    /// How long `docs.inbox` and `docs.get` wait for the packages of shares sent by reference.
+    static let referenceWait = TimeAmount.seconds(20)
 
     func respond(to request: ControlRequest) async throws(ControlFailure) -> any Encodable & Sendable {
         let p = request.params
@@ -67,13 +73,15 @@ struct ShareControl: ControlHandler {
             return try await call { () async throws -> any Encodable & Sendable in try s.outbox() }
         case "docs.inbox":
             let s = try await network.unlock(p)
+            let fetching = await network.completeReferences(for: s.publicKey, until: .now() + Self.referenceWait)
             return try await call { () async throws -> any Encodable & Sendable in
                 let pending = try s.importPending(now: now, received: Date())
-                return Inbox(items: try s.received(), pending: pending)
+                return Inbox(items: try s.received(), pending: pending, fetching: fetching)
             }
         case "docs.get":
             let s = try await network.unlock(p)
             guard let query = p["id"] else { throw .badParam("id", "missing") }
+            _ = await network.completeReferences(for: s.publicKey, until: .now() + Self.referenceWait)
             return try await call { () async throws -> any Encodable & Sendable in
                 _ = try s.importPending(now: now, received: Date())
                 let id = try s.inbox.resolve(query)

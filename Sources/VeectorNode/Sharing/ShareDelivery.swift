@@ -27,6 +27,9 @@ public enum ShareDelivery {
     /// The recipient a share file names (after checking it as `verdict` does), or the reason it is invalid.
     public static func recipient(of bytes: [UInt8], message: String) -> Result<[UInt8], ShareError> {
         do {
+            if ShareReference.isReference(bytes) {
+                return .success(try ShareReference(decoding: bytes, what: message).verifiedRecord().body.recipientPublicKey)
+            }
             switch try ShareFile(decoding: bytes, path: message) {
             case let .share(recordBytes, package):
                 let record = try ShareRecord(decoding: recordBytes)
@@ -46,18 +49,42 @@ public enum ShareDelivery {
         }
     }
 
-    /// The gossip payload for `file`; throws when it is too large to travel inline.
-    public static func payload(_ file: ShareFile) throws(ShareError) -> GossipPayload {
+    /// Recipient key ‖ SHA-256 of the reference → a share sent by reference whose package is still to fetch.
+    public static let referencesCollection = "share-references"
+
+    /// The gossip payload for `file` when it fits inline, else nil (it goes by reference).
+    public static func inlinePayload(_ file: ShareFile) -> GossipPayload? {
         let bytes = file.encoded()
-        guard bytes.count <= maxInlineBytes else {
-            throw .invalidField(field: "package", reason: "the share is \(bytes.count) bytes; the network carries shares of at most \(maxInlineBytes) bytes inline — send a share file instead (veenode share doc … --out FILE)")
+        return bytes.count <= maxInlineBytes ? .inline(bytes) : nil
+    }
+
+    /// Remembers a reference whose package this node is fetching for `recipient` (idempotent).
+    public static func storeReference(_ bytes: [UInt8], for recipient: [UInt8], in database: Database) throws(StorageError) {
+        var txn = Transaction()
+        txn.put(referencesCollection, recipient + CID.sha256(of: bytes).sha256Digest!, bytes)
+        _ = try database.commit(txn)
+    }
+
+    /// Forgets a reference once its share is pending (or found unusable).
+    public static func removeReference(_ bytes: [UInt8], for recipient: [UInt8], in database: Database) throws(StorageError) {
+        var txn = Transaction()
+        txn.delete(referencesCollection, recipient + CID.sha256(of: bytes).sha256Digest!)
+        _ = try database.commit(txn)
+    }
+
+    /// The references still waiting for their package, for `recipient` (or for everyone when nil).
+    public static func references(for recipient: [UInt8]?, in database: Database) -> [(recipient: [UInt8], bytes: [UInt8])] {
+        let rows = recipient.map { database.scan(referencesCollection, range: .prefix($0)) } ?? database.scan(referencesCollection)
+        return rows.compactMap { row in
+            guard row.key.count == 64, let bytes = try? database.value(of: row.entry) else { return nil }
+            return (Array(row.key.prefix(32)), bytes)
         }
-        return .inline(bytes)
     }
 
     /// The gossip validation hook: on the inbox topic, a share file whose record (or revocation) is
-    /// signed by its sender and whose package matches the record; anything else there is rejected (its
-    /// relayer loses score). Other topics are not judged here.
+    /// signed by its sender and whose package matches the record, or a reference whose record is signed
+    /// and names one package; anything else there is rejected (its relayer loses score). Other topics
+    /// are not judged here.
     public static func verdict(_ envelope: GossipEnvelope) -> GossipVerdict {
         guard envelope.topic == topic else { return .accept }
         guard let bytes = envelope.inlinePayload else { return .reject(reason: "a share must travel inline") }

@@ -171,12 +171,9 @@ extension TransferDriver {
             var peers: [TransferPeer] = []
             await withTaskGroup(of: PeerKey?.self) { group in
                 for address in addresses {
-                    group.addTask {
-                        if let key = self.addressKeys.withLockedValue({ $0[address] }), self.links.isConnected(key) { return key }
-                        guard let key = try? await self.links.connect(to: address) else { return nil }
-                        self.addressKeys.withLockedValue { $0[address] = key }
-                        return key
-                    }
+                    // `connect` reuses the session to a key already proved at the address (a second
+                    // session would replace the first and cut any transfer on it).
+                    group.addTask { try? await self.links.connect(to: address) }
                 }
                 for await key in group {
                     if let key, let peer = try? TransferPeer(publicKey: key.bytes) { peers.append(peer) }

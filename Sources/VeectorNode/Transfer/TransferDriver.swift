@@ -1,6 +1,5 @@
 import ContentID
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import VeectorNet
 import VeectorTransfer
@@ -37,8 +36,6 @@ public final class TransferDriver: PeerChannelDriver, @unchecked Sendable {
     let discovery: Discovery
     let configuration: TransferConfiguration
     let logger: Logger
-    /// Keys learned for provider addresses, so a repeated lookup does not dial a peer already connected.
-    let addressKeys = NIOLockedValueBox([SocketAddress: PeerKey]())
     // Confined to `loop`:
     var provider: ProviderCore<NodeContentSource>
     var fetches: [CID: ActiveFetch] = [:]
@@ -57,6 +54,12 @@ public final class TransferDriver: PeerChannelDriver, @unchecked Sendable {
         self.logger = logger
         loop = group.next()
         provider = ProviderCore(source: source, configuration: providerConfiguration)
+    }
+
+    /// Announces this node as a provider of `content` (which it must hold), for content that did not come
+    /// by fetching it: a shared document's package, a block shared from a file.
+    public func provide(_ content: CID) async {
+        await discovery.announce(content)
     }
 
     /// Receives the transfer channel's events from `PeerLinks` and hands them to the loop.

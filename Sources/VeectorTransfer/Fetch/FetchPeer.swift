@@ -40,7 +40,11 @@ struct FetchPeer: Sendable {
     var consecutiveTimeouts = 0
     /// `busy` answers in a row (each doubles the back-off; a chunk or manifest resets it).
     var consecutiveBusy = 0
+    /// Reconnections since this peer last delivered a verified chunk (a delivering session resets it).
     var reconnects = 0
+    /// Times it was dropped for a reason that may pass and taken back when found again (each doubles
+    /// the wait before the next; a verified chunk resets it).
+    var revivals = 0
     /// Position among known peers (connect order).
     let order: Int
 

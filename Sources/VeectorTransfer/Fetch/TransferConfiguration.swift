@@ -27,9 +27,11 @@ public struct TransferConfiguration: Hashable, Sendable {
     public var maxConsecutiveTimeouts = 3
     /// Longest `busy` back-off honoured (a longer one is cut to this).
     public var maxRetryAfter: Duration = .seconds(60)
-    /// Reconnections tried per provider after its session dropped.
+    /// Reconnections tried in a row per provider after its session dropped (a verified chunk from it
+    /// resets the count); after that it is dropped as `link-lost`, and taken back if found again.
     public var maxReconnects = 2
-    /// Wait before reconnecting to a provider whose session dropped.
+    /// Wait before reconnecting to a provider whose session dropped, doubled for each attempt in a row
+    /// (up to `providerRefresh`); also the first wait before retrying a dropped provider found again.
     public var reconnectDelay: Duration = .seconds(1)
     /// How often to ask for more providers while fewer than `maxConnectedPeers` are usable.
     public var providerRefresh: Duration = .seconds(30)

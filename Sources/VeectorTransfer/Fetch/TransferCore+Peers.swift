@@ -3,14 +3,16 @@ import VeectorWire
 
 extension TransferCore {
     /// New providers become candidates (up to `maxKnownPeers`). A known one dropped for a reason
-    /// that may pass (unreachable, timed out, session lost) at least `providerRefresh` ago becomes
-    /// a candidate again, since it was announced anew; banned ones stay banned.
+    /// that may pass (unreachable, timed out, session lost) becomes a candidate again, since it was
+    /// announced anew — not before a back-off that doubles with each such revival (from
+    /// `reconnectDelay` up to `providerRefresh`; a verified chunk resets it). Banned ones stay banned.
     mutating func add(_ list: [TransferPeer], now: Instant) {
         for peer in list {
             guard case let .dropped(reason)? = peers[peer]?.phase else { continue }
-            guard reason == .unreachable || reason == .timedOut || reason == .linkLost,
-                  now >= peers[peer]!.droppedAt.advanced(by: configuration.providerRefresh) else { continue }
-            peers[peer]!.phase = .candidate(notBefore: now)
+            guard reason == .unreachable || reason == .timedOut || reason == .linkLost else { continue }
+            let p = peers[peer]!
+            peers[peer]!.phase = .candidate(notBefore: max(now, p.droppedAt.advanced(by: backoff(p.revivals))))
+            peers[peer]!.revivals += 1
             peers[peer]!.reconnects = 0
             peers[peer]!.consecutiveTimeouts = 0
             peers[peer]!.manifestID = nil
@@ -22,7 +24,15 @@ extension TransferCore {
                                     latency: configuration.initialLatency.seconds, order: nextOrder)
             nextOrder += 1
         }
-        if peers.contains(where: { !$0.value.isDropped }) { patienceDeadline = nil }
+    }
+
+    /// The wait before the attempt after `failures` failed ones: `reconnectDelay` doubled each
+    /// time, at most `providerRefresh`.
+    func backoff(_ failures: Int) -> Duration {
+        let cap = max(configuration.reconnectDelay, configuration.providerRefresh)
+        var wait = configuration.reconnectDelay
+        for _ in 0..<min(failures, 16) where wait < cap { wait = wait * 2 }
+        return min(wait, cap)
     }
 
     /// Connects candidates, in the order they were added, up to `maxConnectedPeers`.
@@ -63,8 +73,8 @@ extension TransferCore {
         if case .connecting = p.phase {
             drop(peer, .unreachable, now: now, into: &out)
         } else if p.reconnects < configuration.maxReconnects {
+            peers[peer]!.phase = .candidate(notBefore: now.advanced(by: backoff(p.reconnects)))
             peers[peer]!.reconnects += 1
-            peers[peer]!.phase = .candidate(notBefore: now.advanced(by: configuration.reconnectDelay))
             if !wasReady { peers[peer]!.manifestID = nil }
         } else {
             drop(peer, .linkLost, now: now, into: &out)
@@ -97,10 +107,13 @@ extension TransferCore {
     }
 
     /// Asks for more providers every `providerRefresh` while fewer than `maxConnectedPeers` are
-    /// usable, and at once when none is; fails once none has been usable for `providerPatience`.
+    /// usable, and at once when none is; fails once no provider has been ready (serving the
+    /// manifest) for `providerPatience` and none is left to try. Candidates being retried do not
+    /// extend the patience: a provider that is announced but never answers cannot hold the fetch forever.
     mutating func watchProviders(now: Instant, into out: inout [TransferAction]) {
-        var usable = 0
+        var usable = 0, ready = 0
         for p in peers.values {
+            if p.phase == .ready { ready += 1 }
             switch p.phase {
             case .candidate, .connecting, .awaitingManifest: usable += 1
             case .ready:
@@ -117,7 +130,7 @@ extension TransferCore {
                 patienceDeadline = now.advanced(by: configuration.providerPatience)
                 ask = true
             }
-        } else {
+        } else if ready > 0 {
             patienceDeadline = nil
         }
         if ask {

@@ -115,6 +115,8 @@ extension TransferCore {
         note(arrivalOf: data.count, sent: sent, from: peer, now: now)
         peers[peer]!.consecutiveTimeouts = 0
         peers[peer]!.consecutiveBusy = 0
+        peers[peer]!.reconnects = 0
+        peers[peer]!.revivals = 0
         held[index] = true
         heldCount += 1
         heldBytes += UInt64(data.count)

@@ -48,7 +48,7 @@ extension TransferCore {
     mutating func arm(now: Instant, into out: inout [TransferAction]) {
         var next: Instant?
         func consider(_ t: Instant) { if next.map({ t < $0 }) ?? true { next = t } }
-        if let d = patienceDeadline { consider(d) }
+        if let d = patienceDeadline, d > now { consider(d) }  // a passed one is checked when the last provider goes
         if let asked = lastProviderRequest, asked.advanced(by: configuration.providerRefresh) > now {
             consider(asked.advanced(by: configuration.providerRefresh))
         }
