@@ -123,5 +123,11 @@ struct FetchTests {
         // It never imported the model: its only record of it came from the network.
         let listed = try nodes[2].call("transfer.models", as: [ModelSharing.Heard].self)
         #expect(listed.first { $0.name == "smollm2" }?.manifest == a.modelCID)
+        // The model's signed head is in the DHT: a node that missed the announcement finds the newest
+        // version by the publisher's key and the name.
+        let report = try JSONDecoder().decode(ModelSharing.ShareReport.self, from: Data(share.stdout.utf8))
+        #expect((report.headStoredOn ?? 0) >= 1, "head stored on \(String(describing: report.headStoredOn)) nodes")
+        let head = try nodes[0].call("dht.head", ["key": try nodes[1].publicKey(), "name": "smollm2"], as: ModelHeadReply.self)
+        #expect(head.manifest == a.modelCID && head.arch == "llama")
     }
 }
