@@ -111,10 +111,13 @@ import Testing
     }
 
     @Test func contiguousGroupsCoverInOrderAndBalance() {
-        let lengths = [4, 6, 9, 12, 15, 20, 33, 40, 64, 100, 180, 256]
+        let lengths = (0..<40).map { 6 + 3 * $0 }  // a pass of sorted, gradually longer texts
         let costs = lengths.map(BertModel.relativeCost)
         for workers in [2, 3] {
-            let groups = try! #require(BertParallel.contiguousGroups(costs: costs, workers: workers))
+            guard let groups = BertParallel.contiguousGroups(costs: costs, workers: workers) else {
+                Issue.record("no split into \(workers) groups")
+                continue
+            }
             #expect(groups.count == workers)
             #expect(groups.first?.lowerBound == 0 && groups.last?.upperBound == costs.count)
             for (a, b) in zip(groups, groups.dropFirst()) { #expect(a.upperBound == b.lowerBound && !a.isEmpty) }

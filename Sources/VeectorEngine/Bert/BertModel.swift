@@ -33,6 +33,13 @@ public final class BertModel: Sendable {
     /// tokens) with token types (nil: all 0), on `threads` threads: the batch is cut into one group of
     /// sequences per thread when it splits evenly, else OpenBLAS's threads share each product.
     public func forward(_ sequences: [[Int]], tokenTypes: [[Int]]? = nil, threads: Int = 1) throws(BertError) -> BertHiddenStates {
+        try forward(sequences, tokenTypes: tokenTypes, threads: threads, workspace: BertWorkspace())
+    }
+
+    /// `forward(_:tokenTypes:threads:)` with activation buffers taken from, and handed back to,
+    /// `workspace` (shared by the passes of one embedding call).
+    func forward(_ sequences: [[Int]], tokenTypes: [[Int]]?, threads: Int,
+                 workspace: BertWorkspace) throws(BertError) -> BertHiddenStates {
         let c = configuration
         guard !sequences.isEmpty else { throw .emptyInput }
         guard threads >= 1 else { throw .badArgument("threads is \(threads); it must be at least 1") }
@@ -68,10 +75,10 @@ public final class BertModel: Sendable {
 
         let h = c.hiddenSize
         let passes = groups.map { g in
-            ForwardBuffers(tokens: lengths[g].reduce(0, +), hidden: h, intermediate: c.intermediateSize,
-                           longest: lengths[g].max() ?? 1, threads: inner)
+            workspace.buffers(tokens: lengths[g].reduce(0, +), hidden: h, intermediate: c.intermediateSize,
+                              longest: lengths[g].max() ?? 1, threads: inner)
         }
-        defer { for pass in passes { pass.release() } }
+        defer { for pass in passes { workspace.keep(pass) } }
         let groupLengths = groups.map { Array(lengths[$0]) }
         let groupStarts = groups.map { g in starts[g].map { $0 - starts[g.lowerBound] } }
         let arena = ScratchArena()
@@ -84,7 +91,7 @@ public final class BertModel: Sendable {
             blocks.append(.embedding)
             var reader = BertWeightReader(block: embedding, arena: arena)
             try embed(sequences, tokenTypes: tokenTypes, groups: groups, into: passes.map(\.x), reader: &reader,
-                      scratch: passes[0].q)
+                      scratch: passes[0].qkv)
             types.merge(reader.typesUsed, uniquingKeysWith: +)
             for n in 0..<c.layerCount {
                 if n + 1 < c.layerCount { weights.prefetch(.layer(n + 1)) }
@@ -154,18 +161,16 @@ public final class BertModel: Sendable {
         let t = pass.tokens, h = c.hiddenSize, i = c.intermediateSize
         let x = pass.x
         let epsilon = c.layerNormEpsilon
-        // Projections over every token at once, biases folded into the products.
-        for (weight, bias, out) in [(w.query, w.queryBias, pass.q), (w.key, w.keyBias, pass.k), (w.value, w.valueBias, pass.v)] {
-            BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: x, lda: h, b: weight, ldb: h, c: out, ldc: h,
-                                                 bias: bias)
-        }
+        // Query, key and value of every token in one product (the stacked weights), biases folded in.
+        BertMatrixProduct.multiplyTransposed(m: t, n: 3 * h, k: h, alpha: 1, a: x, lda: h, b: w.queryKeyValue, ldb: h,
+                                             c: pass.qkv, ldc: 3 * h, bias: w.queryKeyValueBias)
         attention(lengths: lengths, starts: starts, pass: pass, threads: threads)
-        // Attention output: dense + bias, residual, LayerNorm → attended (in q, free now).
-        let attended = pass.q
+        // Attention output: dense + bias, residual, LayerNorm → attended (in qkv's first t·h floats, free now).
+        let attended = pass.qkv
         BertMatrixProduct.multiplyTransposed(m: t, n: h, k: h, alpha: 1, a: pass.context, lda: h,
                                              b: w.attentionOutput, ldb: h, c: attended, ldc: h, bias: w.attentionOutputBias)
         BertParallel.rows(t, threads: threads) { rows in
-            BertVectorOps.addAndNormalize(pass.q, bias: nil, residual: pass.x, rows: rows, width: h,
+            BertVectorOps.addAndNormalize(pass.qkv, bias: nil, residual: pass.x, rows: rows, width: h,
                                           gamma: w.attentionNormWeight, beta: w.attentionNormBias, epsilon: epsilon)
         }
         // Feed-forward: GELU(attended · W1ᵀ + b1) · W2ᵀ + b2, residual, LayerNorm → x.
@@ -177,7 +182,7 @@ public final class BertModel: Sendable {
         BertMatrixProduct.multiplyTransposed(m: t, n: h, k: i, alpha: 1, a: pass.intermediate, lda: i,
                                              b: w.output, ldb: i, c: x, ldc: h, bias: w.outputBias)
         BertParallel.rows(t, threads: threads) { rows in
-            BertVectorOps.addAndNormalize(pass.x, bias: nil, residual: pass.q, rows: rows, width: h,
+            BertVectorOps.addAndNormalize(pass.x, bias: nil, residual: pass.qkv, rows: rows, width: h,
                                           gamma: w.outputNormWeight, beta: w.outputNormBias, epsilon: epsilon)
         }
     }
@@ -190,17 +195,18 @@ public final class BertModel: Sendable {
         let scale = 1 / Float(d).squareRoot()
         @Sendable func one(_ item: Int, scores: UnsafeMutablePointer<Float>) {
             let s = item / heads, column = (item % heads) * d
-            let length = lengths[s], o = starts[s] * h + column
+            let length = lengths[s], ld = 3 * h
+            let q = pass.qkv + starts[s] * ld + column, k = q + h, v = q + 2 * h
+            let out = pass.context + starts[s] * h + column
             if length < BertModel.attentionBLASMinimumLength {
-                vk_bert_attention_head_f32(pass.q + o, pass.k + o, pass.v + o, Int64(h), Int64(length), Int64(d), scale,
-                                           scores, pass.context + o, Int64(h))
+                vk_bert_attention_head_f32(q, k, v, Int64(ld), Int64(length), Int64(d), scale, scores, out, Int64(h))
                 return
             }
-            BertMatrixProduct.multiplyTransposed(m: length, n: length, k: d, alpha: scale, a: pass.q + o, lda: h,
-                                                 b: pass.k + o, ldb: h, c: scores, ldc: length)
+            BertMatrixProduct.multiplyTransposed(m: length, n: length, k: d, alpha: scale, a: q, lda: ld,
+                                                 b: k, ldb: ld, c: scores, ldc: length)
             for r in 0..<length { BertVectorOps.softmax(scores + r * length, count: length) }
             BertMatrixProduct.multiply(m: length, n: d, k: length, a: scores, lda: length,
-                                       b: pass.v + o, ldb: h, c: pass.context + o, ldc: h)
+                                       b: v, ldb: ld, c: out, ldc: h)
         }
         let items = lengths.count * heads
         if threads == 1 {
@@ -214,29 +220,5 @@ public final class BertModel: Sendable {
             for item in plan[w] { one(item, scores: pass.scores[w]) }
         }
         openblas_set_num_threads(Int32(clamping: threads))
-    }
-}
-
-/// The activations of one forward pass, allocated once for the whole batch. Threads of one pass write
-/// disjoint rows or columns of these buffers, never the same element.
-private struct ForwardBuffers: @unchecked Sendable {
-    let tokens: Int
-    let x, q, k, v, context, intermediate: UnsafeMutablePointer<Float>
-    /// One attention score matrix (longest × longest) per thread.
-    let scores: [UnsafeMutablePointer<Float>]
-
-    init(tokens: Int, hidden: Int, intermediate size: Int, longest: Int, threads: Int) {
-        self.tokens = tokens
-        x = .allocate(capacity: tokens * hidden)
-        q = .allocate(capacity: max(tokens * hidden, hidden))
-        k = .allocate(capacity: tokens * hidden)
-        v = .allocate(capacity: tokens * hidden)
-        context = .allocate(capacity: tokens * hidden)
-        intermediate = .allocate(capacity: tokens * size)
-        scores = (0..<threads).map { _ in .allocate(capacity: longest * longest) }
-    }
-
-    func release() {
-        for p in [x, q, k, v, context, intermediate] + scores { p.deallocate() }
     }
 }

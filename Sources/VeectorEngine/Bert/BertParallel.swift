@@ -1,7 +1,8 @@
 import Dispatch
 
-/// Splits the non-BLAS work of a forward pass (bias, GELU, LayerNorm, attention) across the pass's
-/// threads with `DispatchQueue.concurrentPerform`; with one thread everything runs inline.
+/// Splits a forward pass across threads: a batch into contiguous groups of sequences of equal cost (one
+/// per thread), or, when the batch cannot be split so, the non-BLAS work (GELU, LayerNorm, attention)
+/// with `DispatchQueue.concurrentPerform`; with one thread everything runs inline.
 enum BertParallel {
     /// Calls `body` on contiguous chunks of `0..<count`, one chunk per thread (inline when `threads` is 1
     /// or the work is too small to be worth splitting).
