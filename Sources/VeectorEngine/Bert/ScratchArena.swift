@@ -1,5 +1,5 @@
 /// Float buffers for weights that cannot be used in place (quantised or half-precision variants,
-/// misaligned bytes): handed out in order during one layer, then handed out again, in the same order,
+/// misaligned bytes, the stacked query/key/value projection): handed out in order during one layer, then handed out again, in the same order,
 /// for the next layer. Layers of one model have the same shapes, so after the first layer nothing is
 /// allocated. Not thread-safe: one forward pass owns one arena.
 final class ScratchArena {

@@ -17,7 +17,8 @@ public final class SentenceEmbedder: Sendable {
     public let tokenizer: WordPieceTokenizer
     /// Tokens per text, `[CLS]` and `[SEP]` included; longer texts are cut.
     public let maximumLength: Int
-    /// OpenBLAS threads per forward pass.
+    /// Threads per forward pass (see `BertModel.forward`: one group of sequences per thread when the pass
+    /// splits evenly, else OpenBLAS threads share each product).
     public let threads: Int
     /// Upper bound on the tokens of one forward pass (a longer single text still gets its own pass).
     public let tokensPerPass: Int
@@ -101,6 +102,7 @@ public final class SentenceEmbedder: Sendable {
         var types: [String: Int] = [:]
         var passes = 0
         var forwardTime = Duration.zero, poolTime = Duration.zero
+        let workspace = BertWorkspace()
         var next = 0
         while next < order.count {
             var end = next
@@ -111,7 +113,8 @@ public final class SentenceEmbedder: Sendable {
             }
             let members = Array(order[next..<end])
             let f0 = clock.now
-            let states = try model.forward(members.map { encoded[$0].ids }, threads: threads)
+            let states = try model.forward(members.map { encoded[$0].ids }, tokenTypes: nil, threads: threads,
+                                           workspace: workspace)
             let f1 = clock.now
             for (k, index) in members.enumerated() { vectors[index] = Self.meanPooledUnitVector(states, sequence: k) }
             poolTime += clock.now - f1

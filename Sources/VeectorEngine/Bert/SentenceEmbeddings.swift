@@ -24,7 +24,7 @@ public struct EmbeddingProvenance: Sendable {
     public var truncated: [Bool]
     /// The token limit used (256 by default, sentence-transformers' `max_seq_length` for MiniLM).
     public var maximumLength: Int
-    /// OpenBLAS threads used.
+    /// Threads used per forward pass.
     public var threads: Int
     /// Number of forward passes (texts are grouped by length into passes).
     public var passes: Int
