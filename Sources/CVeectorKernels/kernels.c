@@ -63,6 +63,15 @@ int vk_matmul(vk_type type, const void *w, int64_t row_length,
     return vk_reference_matmul(type, w, row_length, x, xq, ncols, y, y_stride, row_begin, row_end, precision);
 }
 
+int vk_matmul_has_gemm(vk_type type, int64_t ncols) {
+#ifdef VK_HAVE_AVX2_SET
+    return active_set() == SET_AVX2 && (type == VK_Q4_0 || type == VK_Q4_1) && ncols >= VK_GEMM_MIN_COLS;
+#else
+    (void)type; (void)ncols;
+    return 0;
+#endif
+}
+
 int vk_dequantize_rows(vk_type type, const void *w, int64_t row_length,
                        int64_t row_begin, int64_t row_end, float *out) {
     if (!is_known(type) || row_length < 0) return -1;

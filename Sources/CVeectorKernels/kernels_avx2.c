@@ -403,6 +403,8 @@ VK_T static void fast_q8_0(const void *w, int64_t n, const vk_block_q8 *x, int64
 int vk_avx2_matmul(vk_type type, const void *w, int64_t n, const float *x, const vk_block_q8 *xq, int64_t ncols,
                    float *y, int64_t ys, int64_t r0, int64_t r1, vk_precision precision) {
     if (precision == VK_FAST) {
+        if ((type == VK_Q4_0 || type == VK_Q4_1) && ncols >= VK_GEMM_MIN_COLS && r1 - r0 >= 8)
+            return vk_avx2_gemm_q8(type, w, n, xq, ncols, y, ys, r0, r1);
         switch (type) {
         case VK_Q4_0: fast_q4_0(w, n, xq, ncols, y, ys, r0, r1); return 0;
         case VK_Q4_1: fast_q4_1(w, n, xq, ncols, y, ys, r0, r1); return 0;

@@ -30,6 +30,11 @@ int vk_avx2_dequantize_rows(vk_type type, const void *w, int64_t row_length,
                             int64_t row_begin, int64_t row_end, float *out);
 float vk_avx2_dot_f32(const float *a, const float *b, int64_t n);
 void vk_avx2_axpy_f32(float a, const float *x, float *y, int64_t n);
+/* The int8 GEMM (gemm_q8_avx2.c): VK_FAST products of Q4_0/Q4_1 weights with batches of at least
+   VK_GEMM_MIN_COLS columns; rows past the last multiple of 8 go to the per-row kernel. */
+#define VK_GEMM_MIN_COLS 8
+int vk_avx2_gemm_q8(vk_type type, const void *w, int64_t row_length, const vk_block_q8 *xq, int64_t ncols,
+                    float *y, int64_t y_stride, int64_t row_begin, int64_t row_end);
 void vk_avx2_silu_gate_f32(float *gate, const float *up, int64_t n);   /* activations_avx2.c */
 float vk_avx2_softmax_f32(float *x, int64_t n);
 #endif

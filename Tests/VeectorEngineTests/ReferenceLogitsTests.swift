@@ -5,8 +5,8 @@ import VeectorEngine
 /// Our `LlamaModel` on the real SmolLM2 Q4_1 file against llama.cpp running the same weights
 /// dequantised to F32 with an F32 KV cache (`Tests/Reference/smollm2-reference.json`, the tight
 /// reference). Every prompt is teacher-forced along the reference path: the prompt in one batched pass
-/// (OpenBLAS for 32 tokens or more, the kernels below that), then the reference's greedy continuation one
-/// token per column (the kernels at the chosen precision, as in generation, in passes of ≤ 31 columns). Each logits row is compared
+/// (`.exact`: OpenBLAS for 32 tokens or more; `.fast`: the int8 GEMM from 8 tokens; the kernels below
+/// that), then the reference's greedy continuation one token per column (the kernels at the chosen precision, as in generation, in passes of ≤ 31 columns). Each logits row is compared
 /// with the reference row for the same position over its top-10 and 256 sampled ids, and over the whole
 /// vocabulary where the reference has it; the argmax of each step is compared with the greedy token.
 /// Skips cleanly when the model file is absent. Measured figures: Spec/engine.md, "Reference agreement".
@@ -16,10 +16,12 @@ import VeectorEngine
     /// `.exact` (f32 activations times weights dequantised on the fly) bound on max |Δlogit|: the same
     /// arithmetic as the reference up to summation order; measured 7.3e-5 (2026-11-23).
     static let exactBound: Float = 1e-2
-    /// `.fast` (8-bit activations, integer dot products) bound on max |Δlogit| for the one-token steps.
-    /// The prompt rows run the batched f32 path at either precision and keep `exactBound`.
-    /// Measured 1.05 at most (2026-11-23); llama.cpp's own Q4_1 path differs from its F32 run by up to 2.0.
-    static let fastBound: Float = 1.5
+    /// `.fast` (8-bit activations, integer dot products) bound on max |Δlogit|, prompt rows included: batched
+    /// prompts run the int8 GEMM at this precision (they ran the f32 `sgemm` path before issue 6, and the
+    /// steps alone measured ≤ 1.05). Measured 1.76 at most (2026-11-23, a chat prompt's row 8; 1.29 there
+    /// with the same integer sums from the per-row kernels: f32 summation order moves which activations
+    /// round up, and the model amplifies it). llama.cpp's own Q4_1 path differs from its F32 run by up to 2.0.
+    static let fastBound: Float = 2.0
 
     /// How one precision compared on one prompt.
     struct Agreement: CustomStringConvertible {
@@ -126,8 +128,6 @@ import VeectorEngine
                     "\(prompt.name): top-1 differs where the reference is sure: \(a.top1Mismatches)")
             #expect(a.greedyMismatches.allSatisfy { $0.margin < Self.fastBound },
                     "\(prompt.name): greedy differs where the reference is sure: \(a.greedyMismatches)")
-            #expect(a.maxPromptDelta <= Self.exactBound || prompt.promptIDs.count < 32,
-                    "\(prompt.name): batched prompt rows max |Δ| \(a.maxPromptDelta)")
             #expect(max(a.maxPromptDelta, a.maxStepDelta, a.maxFullDelta) <= Self.fastBound,
                     "\(prompt.name): max |Δ| \(a)")
         }

@@ -61,6 +61,11 @@ int vk_matmul(vk_type type, const void *w, int64_t row_length,
               float *y, int64_t y_stride, int64_t row_begin, int64_t row_end,
               vk_precision precision);
 
+/* Whether vk_matmul has an int8 GEMM for VK_FAST products of this type with batches of ncols columns
+   (Q4_0/Q4_1 weights, at least 8 columns, AVX2 kernel set): such products run faster than dequantising
+   to f32 and calling sgemm. Rows are then best split among threads in multiples of 8. */
+int vk_matmul_has_gemm(vk_type type, int64_t ncols);
+
 /* Dequantises rows [row_begin, row_end) into out (row_length floats per row). Returns 0 or -1. */
 int vk_dequantize_rows(vk_type type, const void *w, int64_t row_length,
                        int64_t row_begin, int64_t row_end, float *out);

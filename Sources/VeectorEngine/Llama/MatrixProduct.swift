@@ -8,7 +8,9 @@ import CVeectorKernels
 /// one dispatch and one 8-bit quantisation of the input. Batches of at least 32 columns against a matrix
 /// whose sides are both at least 32 split the rows of all the matrices that read the same input (q/k/v,
 /// gate/up) into pieces across the pool; each thread dequantises its piece into its own bounded band and
-/// calls single-threaded OpenBLAS `sgemm` on it, so the machine runs exactly the pool's threads.
+/// calls single-threaded OpenBLAS `sgemm` on it, so the machine runs exactly the pool's threads. In `.fast`
+/// precision, batches of Q4_0/Q4_1 weights go instead to the kernels' int8 GEMM (8-bit activations, as
+/// llama.cpp computes them), its rows split across the pool in groups of 8.
 struct MatrixProduct {
     /// The most floats one thread's dequantised band of weight rows may occupy (4 MiB).
     static let bandFloats = 1 << 20
@@ -54,13 +56,25 @@ struct MatrixProduct {
         defer { sums = scratch }
         try scratch.withUnsafeMutableBufferPointer { (out) throws(LlamaError) in
             try kernels([(weight, out.baseAddress!)], x, columns: ncols)
-            vk_axpy_f32(1, out.baseAddress!, y, Int64(count))
+            let sums = out.baseAddress!
+            pool.parallelFor(count: count, grain: 1 << 14) { r in
+                vk_axpy_f32(1, sums + r.lowerBound, y + r.lowerBound, Int64(r.count))
+            }
         }
     }
 
-    /// Whether a product of `weight` with `ncols` columns goes to `sgemm` (both sides and the batch large).
+    /// Whether a product of `weight` with `ncols` columns goes to `sgemm` (both sides and the batch large,
+    /// and no int8 GEMM for it in `.fast` precision).
     private func usesSgemm(_ weight: Tensor, columns ncols: Int) -> Bool {
         ncols >= Self.sgemmMinimum && weight.rowLength >= Self.sgemmMinimum && weight.rowCount >= Self.sgemmMinimum
+            && !usesGemm(weight, columns: ncols)
+    }
+
+    /// Whether a `.fast` product of `weight` with `ncols` columns runs on the kernels' int8 GEMM (Q4
+    /// weights × 8-bit activations, 8 rows × a few columns per micro-kernel), which beats dequantising
+    /// to f32 for `sgemm`.
+    private func usesGemm(_ weight: Tensor, columns ncols: Int) -> Bool {
+        precision == .fast && vk_matmul_has_gemm(vk_type(rawValue: weight.type.rawValue), Int64(ncols)) != 0
     }
 
     /// Computes the products of every `(weight, y)` pair with the same input `x` (all weights share the row
@@ -143,13 +157,20 @@ struct MatrixProduct {
             let blocks = ncols * length / 32
             if quantised.count < blocks { quantised = [vk_block_q8](repeating: vk_block_q8(), count: blocks) }
             quantised.withUnsafeMutableBufferPointer { q in
-                vk_quantize_row_q8(x, q.baseAddress, Int64(ncols * length))
+                let q = q.baseAddress!
+                pool.parallelFor(count: ncols, grain: 64) { columns in
+                    vk_quantize_row_q8(x + columns.lowerBound * length, q + columns.lowerBound * length / 32,
+                                       Int64(columns.count * length))
+                }
             }
         }
+        // The int8 GEMM works on pairs of 8-row groups: split rows among threads in such pairs (or groups).
+        let gemm = products.allSatisfy { usesGemm($0.weight, columns: ncols) }
+        let unit = !gemm ? 1 : products.allSatisfy({ $0.weight.rowCount % 16 == 0 }) ? 16 : 8
         let kernelPrecision = precision.kernel
         try quantised.withUnsafeBufferPointer { (q) throws(LlamaError) in
             let xq = fast ? q.baseAddress : nil
-            // Row offsets of each product in the combined range.
+            // Offsets of each product in the combined range, in units of `unit` rows.
             var starts: [Int] = [], total = 0
             for (weight, y) in products {
                 // An empty range checks the type and row length once; the ranges below then cannot fail.
@@ -157,17 +178,18 @@ struct MatrixProduct {
                                 xq, Int64(ncols), y, Int64(weight.rowCount), 0, 0, kernelPrecision) == 0
                 else { throw .kernelFailed(tensor: weight.name, type: weight.type, rowLength: length) }
                 starts.append(total)
-                total += weight.rowCount
+                total += (weight.rowCount + unit - 1) / unit
             }
-            pool.parallelFor(count: total, grain: Self.rowGrain) { range in
+            pool.parallelFor(count: total, grain: max(1, Self.rowGrain / unit)) { range in
                 for p in products.indices {
-                    let begin = starts[p], end = begin + products[p].weight.rowCount
+                    let rows = products[p].weight.rowCount
+                    let begin = starts[p], end = begin + (rows + unit - 1) / unit
                     let lo = max(range.lowerBound, begin), hi = min(range.upperBound, end)
                     guard lo < hi else { continue }
                     let (weight, y) = products[p]
                     _ = vk_matmul(vk_type(rawValue: weight.type.rawValue), weight.bytes.baseAddress,
-                                  Int64(length), x, xq, Int64(ncols), y, Int64(weight.rowCount),
-                                  Int64(lo - begin), Int64(hi - begin), kernelPrecision)
+                                  Int64(length), x, xq, Int64(ncols), y, Int64(rows),
+                                  Int64((lo - begin) * unit), Int64(min(rows, (hi - begin) * unit)), kernelPrecision)
                 }
             }
         }
