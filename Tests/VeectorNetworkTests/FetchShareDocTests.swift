@@ -21,14 +21,9 @@ struct FetchShareDocTests {
             return
         }
         let dir = TemporaryDirectory(prefix: "vbigshare")
-        let env = ["VEENODE_PASSPHRASE": NodeProcess.passphrase]
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        func cli(_ args: [String]) throws -> String {
-            let r = try run(veenode, args, environment: env, timeout: 180)
-            guard r.status == 0 else { throw NamespaceError(message: "veenode \(args.joined(separator: " ")) failed: \(r.stderr)") }
-            return r.stdout
-        }
+        let cli = VeenodeCLI(veenode: veenode, timeout: 180)
         let names = ["alice", "relay", "bob"]
         for (i, name) in names.enumerated() { _ = try cli(["init", "--home", dir.file("n\(i)"), "--user", name]) }
         // 1 MiB: a marker line, then random bytes (the package cannot shrink below the gossip limit).
@@ -75,7 +70,7 @@ struct FetchShareDocTests {
         // The relay's user has nothing and cannot open it.
         let relayInbox = try decoder.decode([ReceivedShare].self, from: Data(try cli(["docs", "inbox", "--home", dir.file("n1"), "--json"]).utf8))
         #expect(relayInbox.isEmpty)
-        let wrong = try run(veenode, ["docs", "get", "--home", dir.file("n1"), "--inbox", String(inbox[0].id.prefix(10))], environment: env, timeout: 60)
+        let wrong = try run(veenode, ["docs", "get", "--home", dir.file("n1"), "--inbox", String(inbox[0].id.prefix(10))], environment: cli.environment, timeout: 60)
         #expect(wrong.status != 0)
         #expect(!wrong.stdout.contains("quarterly figures"))
     }

@@ -21,14 +21,9 @@ struct ShareSwarmTests {
             return
         }
         let dir = TemporaryDirectory(prefix: "vshare")
-        let env = ["VEENODE_PASSPHRASE": NodeProcess.passphrase]
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        func cli(_ args: [String]) throws -> String {
-            let r = try run(veenode, args, environment: env, timeout: 120)
-            guard r.status == 0 else { throw NamespaceError(message: "veenode \(args.joined(separator: " ")) failed: \(r.stderr)") }
-            return r.stdout
-        }
+        let cli = VeenodeCLI(veenode: veenode, timeout: 120)
         let names = ["alice", "bob", "carol"] + (3..<8).map { "relay\($0)" }
         for (i, name) in names.enumerated() { _ = try cli(["init", "--home", dir.file("n\(i)"), "--user", name]) }
         let secret = "the plan: meet at the old mill at noon — \(UUID().uuidString)"
@@ -75,13 +70,13 @@ struct ShareSwarmTests {
         // Carol's node saw the message but keeps nothing for her, and cannot open it.
         let carol = try decoder.decode([ReceivedShare].self, from: Data(try cli(["docs", "inbox", "--home", dir.file("n2"), "--json"]).utf8))
         #expect(carol.isEmpty)
-        let wrong = try run(veenode, ["docs", "get", "--home", dir.file("n2"), "--inbox", String(inbox[0].id.prefix(10))], environment: env, timeout: 60)
+        let wrong = try run(veenode, ["docs", "get", "--home", dir.file("n2"), "--inbox", String(inbox[0].id.prefix(10))], environment: cli.environment, timeout: 60)
         #expect(wrong.status != 0)
         #expect(!wrong.stdout.contains("old mill"))
 
         // Revoking: the revocation travels too, and sharing the document with bob again is refused.
         _ = try cli(["share", "doc", "--home", dir.file("n0"), "plan.txt", "--to", bobKey, "--revoke"])
-        let again = try run(veenode, ["share", "doc", "--home", dir.file("n0"), "plan.txt", "--to", bobKey], environment: env, timeout: 60)
+        let again = try run(veenode, ["share", "doc", "--home", dir.file("n0"), "plan.txt", "--to", bobKey], environment: cli.environment, timeout: 60)
         #expect(again.status != 0 && again.stderr.contains("revoked"))
         try waitUntil(seconds: 30) {
             let items = try decoder.decode([ReceivedShare].self, from: Data(try cli(["docs", "inbox", "--home", dir.file("n1"), "--json"]).utf8))
